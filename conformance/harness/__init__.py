@@ -1,0 +1,1 @@
+"""The regpen conformance harness: runs every backend against the shared vectors in worker processes."""

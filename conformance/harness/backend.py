@@ -1,0 +1,93 @@
+"""The one interface every backend adapter implements (one small file per backend in backends/).
+
+An adapter runs inside a worker process. It receives decoded inputs (numpy arrays of the test's
+dtype, binary64 parameters) and returns numpy results of the same dtype, or raises SpecError with
+the spec's error code. Anything else it raises is reported as a crash of that cell, not as a code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+OPERATIONS = ("value", "gradient", "prox", "loss", "from_config", "config_roundtrip", "convert")
+FEATURES = ("penalty_factor", "mixed_dtype")
+
+
+class SpecError(Exception):
+    """A backend's error, already mapped onto one of SPEC.md's error codes."""
+
+    def __init__(self, code: str, message: str = "") -> None:
+        super().__init__(f"{code}: {message}" if message else code)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class PenaltySpec:
+    """A penalty as the vectors describe it: the type name, binary64 parameters, optional factors."""
+
+    type: str  # "l1" | "l2" | "elastic_net"
+    params: dict[str, float]  # {"lam": ...} or {"l1": ..., "l2": ...}
+    penalty_factor: np.ndarray | None = None  # float64
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a backend implements. Gaps carry their reason, so they are reported, never silently skipped."""
+
+    dtypes: tuple[str, ...] = ("float64", "float32")
+    operations: tuple[str, ...] = OPERATIONS
+    features: tuple[str, ...] = ("penalty_factor",)
+    gaps: dict[str, str] = field(default_factory=dict)  # dtype/operation/feature -> reason it is missing
+
+    def gap(self, dtype: str, operation: str, flags: list[str]) -> str | None:
+        """The reason a case is unsupported, or None when the backend can run it."""
+        if dtype not in self.dtypes:
+            return self.gaps.get(dtype, f"dtype {dtype} not implemented")
+        if operation not in self.operations:
+            return self.gaps.get(operation, f"operation {operation} not implemented")
+        for feature in FEATURES:
+            if feature in flags and feature not in self.features:
+                return self.gaps.get(feature, f"feature {feature} not implemented")
+        return None
+
+
+class Backend:
+    """Base class: override the operations the backend declares in `capabilities`."""
+
+    name: str = ""
+    language: str = ""
+    worker: str = ""  # backends naming the same worker share one process (one JVM, say)
+    teaching: bool = False  # a seed snippet: its mismatches are reported as drift, not failures
+    capabilities: Capabilities = Capabilities()
+
+    def unavailable(self) -> str | None:
+        """Why this backend cannot run on this machine (not built, ISA missing), or None."""
+        return None
+
+    def setup(self) -> None:
+        """Called once in the worker process before the first call (start a JVM, load a library)."""
+
+    def value(self, penalty: PenaltySpec, w: np.ndarray) -> np.floating:
+        raise NotImplementedError
+
+    def gradient(self, penalty: PenaltySpec, w: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def prox(self, penalty: PenaltySpec, w: np.ndarray, step: float) -> np.ndarray:
+        raise NotImplementedError
+
+    def loss(
+        self, penalty: PenaltySpec, y_true: np.ndarray, y_pred: np.ndarray, w: np.ndarray
+    ) -> np.floating:
+        raise NotImplementedError
+
+    def from_config(self, text: str) -> PenaltySpec:
+        raise NotImplementedError
+
+    def to_config(self, penalty: PenaltySpec) -> str:
+        raise NotImplementedError
+
+    def convert(self, convention: str, params: dict[str, float]) -> PenaltySpec:
+        raise NotImplementedError
