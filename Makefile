@@ -1,0 +1,74 @@
+# regpen: one regularization-penalty API in Python, C++, Java, Scala and Clojure, held to one spec.
+# `make help` lists the documented targets. Each language adds its own targets through the
+# fragment beside its sources (native/native.mk, jvm/jvm.mk, clojure/clojure.mk).
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+ROOT := $(abspath .)
+VENV := $(ROOT)/.venv
+PYTHON := $(VENV)/bin/python
+BUILD := $(ROOT)/build
+REPORTS := $(ROOT)/reports
+# Interpreter used to create the virtual environment; override with `make BASE_PYTHON=python3.12`.
+BASE_PYTHON ?= python3
+export PYTHONPATH := $(ROOT)/conformance
+
+# Language fragments append to these.
+BUILD_TARGETS :=
+TEST_TARGETS :=
+BENCH_TARGETS :=
+
+-include native/native.mk
+-include jvm/jvm.mk
+-include clojure/clojure.mk
+
+.PHONY: help venv python conformance test test-python vectors vectors-check bench report lint clean
+
+help: ## List the documented targets
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
+
+$(VENV)/.stamp: python/requirements-dev.txt
+	$(BASE_PYTHON) -m venv $(VENV)
+	$(PYTHON) -m pip install -q --upgrade pip
+	$(PYTHON) -m pip install -q -r python/requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.stamp ## Create the Python virtual environment with the build and test tools
+
+$(BUILD)/python.stamp: $(VENV)/.stamp $(shell find python/src python/pyproject.toml python/CMakeLists.txt native -type f 2>/dev/null | grep -v __pycache__)
+	$(PYTHON) -m pip install -q --no-build-isolation -Cbuild-dir=$(BUILD)/python ./python
+	@mkdir -p $(BUILD) && touch $@
+
+python: $(BUILD)/python.stamp ## Build and install the regpen Python package (with its native extension)
+
+build: python $(BUILD_TARGETS) ## Build every backend
+
+conformance: build ## Build all backends and print the cross-language conformance matrix
+	$(PYTHON) -m harness run --reports $(REPORTS)
+
+vectors: venv ## Regenerate conformance/vectors from the exact oracle
+	$(PYTHON) -m oracle.generate --out conformance/vectors
+
+vectors-check: venv ## Fail when the checked-in vectors differ from a fresh regeneration
+	$(PYTHON) -m oracle.generate --check conformance/vectors
+
+test-python: python ## Run the Python test suite (pytest)
+	$(PYTHON) -m pytest -p no:faulthandler python/tests conformance/tests
+
+lint: venv ## ruff over the Python sources
+	$(PYTHON) -m ruff check python conformance
+	$(PYTHON) -m ruff format --check python conformance
+
+test: build lint vectors-check test-python $(TEST_TARGETS) ## Run every test suite, then conformance
+	$(PYTHON) -m harness run --reports $(REPORTS)
+
+bench: build $(BENCH_TARGETS) ## Measure every backend side by side; writes reports/bench.md and bench.png
+	$(PYTHON) -m harness bench --reports $(REPORTS)
+
+report: ## Print the last conformance report
+	@cat $(REPORTS)/conformance.md
+
+clean: ## Remove builds, reports and the virtual environment
+	rm -rf $(BUILD) $(REPORTS) $(VENV) python/build
