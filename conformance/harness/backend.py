@@ -91,3 +91,11 @@ class Backend:
 
     def convert(self, convention: str, params: dict[str, float]) -> PenaltySpec:
         raise NotImplementedError
+
+    def time_kernel(
+        self, operation: str, penalty: PenaltySpec, w: np.ndarray, step: float, repeats: int
+    ) -> float | None:
+        """Median seconds per call measured inside the backend's own runtime (a JVM timing loop, say),
+        so that benchmarks compare kernels without the Python-to-language transfer. None means the
+        harness times the Python call instead."""
+        return None
