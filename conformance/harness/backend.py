@@ -11,8 +11,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-OPERATIONS = ("value", "gradient", "prox", "loss", "from_config", "config_roundtrip", "convert")
+OPERATIONS = (
+    "value",
+    "gradient",
+    "prox",
+    "loss",
+    "from_config",
+    "config_roundtrip",
+    "convert",
+)
 FEATURES = ("penalty_factor", "mixed_dtype")
+PENALTIES = ("l1", "l2", "elastic_net")
 
 
 class SpecError(Exception):
@@ -39,10 +48,18 @@ class Capabilities:
     dtypes: tuple[str, ...] = ("float64", "float32")
     operations: tuple[str, ...] = OPERATIONS
     features: tuple[str, ...] = ("penalty_factor",)
-    gaps: dict[str, str] = field(default_factory=dict)  # dtype/operation/feature -> reason it is missing
+    penalties: tuple[str, ...] = PENALTIES
+    gaps: dict[str, str] = field(
+        default_factory=dict
+    )  # dtype/operation/feature/penalty -> reason
 
-    def gap(self, dtype: str, operation: str, flags: list[str]) -> str | None:
-        """The reason a case is unsupported, or None when the backend can run it."""
+    def gap(
+        self, dtype: str, operation: str, flags: list[str], penalty: str | None = None
+    ) -> str | None:
+        """The reason a case is unsupported, or None when the backend can run it. `penalty` is the
+        test's penalty type, when it has one (config parsing and conversion tests have none)."""
+        if penalty is not None and penalty not in self.penalties:
+            return self.gaps.get(penalty, f"penalty {penalty} not implemented")
         if dtype not in self.dtypes:
             return self.gaps.get(dtype, f"dtype {dtype} not implemented")
         if operation not in self.operations:
@@ -59,7 +76,9 @@ class Backend:
     name: str = ""
     language: str = ""
     worker: str = ""  # backends naming the same worker share one process (one JVM, say)
-    teaching: bool = False  # a seed snippet: its mismatches are reported as drift, not failures
+    teaching: bool = (
+        False  # a seed snippet: its mismatches are reported as drift, not failures
+    )
     capabilities: Capabilities = Capabilities()
 
     def unavailable(self) -> str | None:
@@ -79,7 +98,11 @@ class Backend:
         raise NotImplementedError
 
     def loss(
-        self, penalty: PenaltySpec, y_true: np.ndarray, y_pred: np.ndarray, w: np.ndarray
+        self,
+        penalty: PenaltySpec,
+        y_true: np.ndarray,
+        y_pred: np.ndarray,
+        w: np.ndarray,
     ) -> np.floating:
         raise NotImplementedError
 
@@ -93,7 +116,12 @@ class Backend:
         raise NotImplementedError
 
     def time_kernel(
-        self, operation: str, penalty: PenaltySpec, w: np.ndarray, step: float, repeats: int
+        self,
+        operation: str,
+        penalty: PenaltySpec,
+        w: np.ndarray,
+        step: float,
+        repeats: int,
     ) -> float | None:
         """Median seconds per call measured inside the backend's own runtime (a JVM timing loop, say),
         so that benchmarks compare kernels without the Python-to-language transfer. None means the
