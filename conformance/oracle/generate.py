@@ -267,7 +267,11 @@ def special_vectors(fmt: Format) -> list[tuple[str, list[float], list[str]]]:
         ("largest finite value alone", [max_finite], ["overflow"]),
         ("subnormals only", [tiny, -3 * tiny, 5 * tiny, -tiny], ["subnormal"]),
         ("subnormals beside a normal value", [1.0, tiny, -tiny, tiny * 7], ["subnormal"]),
-        ("values whose squares underflow", [math.ldexp(1.0, fmt.emin // 2 - 5), -math.ldexp(3.0, fmt.emin // 2 - 9)], ["subnormal"]),
+        (
+            "values whose squares underflow",
+            [math.ldexp(1.0, fmt.emin // 2 - 5), -math.ldexp(3.0, fmt.emin // 2 - 9)],
+            ["subnormal"],
+        ),
     ]
 
 
@@ -284,6 +288,7 @@ def magnitude_bands(fmt: Format) -> list[tuple[str, int, int]]:
 
 def penalty_parameter_cases(type_: str) -> list[tuple[str, dict[str, float], list[str]]]:
     """Edge parameters: zero, negative zero, huge, and values that overflow binary32."""
+
     def params(x: float) -> dict[str, float]:
         return {"l1": x, "l2": x} if type_ == "elastic_net" else {"lam": x}
 
@@ -341,18 +346,40 @@ def build_penalty_suite(operation: str) -> Suite:
             tests = suite.group(f"{prefix}/length", "Random values of every SIMD tail length.")
             for n in lengths:
                 w = random_vector(rng, fmt, n)
-                tests.append(numeric_test(operation, dtype, type_, standard_penalty(rng, type_), args_for(rng, w), f"n = {n}", ["length"]))
+                tests.append(
+                    numeric_test(
+                        operation,
+                        dtype,
+                        type_,
+                        standard_penalty(rng, type_),
+                        args_for(rng, w),
+                        f"n = {n}",
+                        ["length"],
+                    )
+                )
 
             rng = random.Random(f"{operation}/{prefix}/magnitude")
             tests = suite.group(f"{prefix}/magnitude", "Random values within one magnitude band.")
             for label, lo, hi in magnitude_bands(fmt):
                 for n in (7, 33, 200):
                     w = random_vector(rng, fmt, n, lo, hi)
-                    tests.append(numeric_test(operation, dtype, type_, standard_penalty(rng, type_), args_for(rng, w), f"{label}, n = {n}", ["magnitude"]))
+                    tests.append(
+                        numeric_test(
+                            operation,
+                            dtype,
+                            type_,
+                            standard_penalty(rng, type_),
+                            args_for(rng, w),
+                            f"{label}, n = {n}",
+                            ["magnitude"],
+                        )
+                    )
 
             if operation == "value":
                 rng = random.Random(f"{operation}/{prefix}/boundary")
-                tests = suite.group(f"{prefix}/rounding_boundary", "Exact sums on or next to a rounding midpoint.")
+                tests = suite.group(
+                    f"{prefix}/rounding_boundary", "Exact sums on or next to a rounding midpoint."
+                )
                 for position in ("on", "above", "below"):
                     for _ in range(12):
                         squares = type_ == "l2" or (type_ == "elastic_net" and rng.random() < 0.5)
@@ -362,38 +389,132 @@ def build_penalty_suite(operation: str) -> Suite:
                             params = {"l1": 0.0, "l2": 1.0} if squares else {"l1": 1.0, "l2": 0.0}
                         else:
                             params = {"lam": 1.0}
-                        tests.append(numeric_test(operation, dtype, type_, params, {"w": w}, f"sum {position} a midpoint", ["rounding_boundary"]))
+                        tests.append(
+                            numeric_test(
+                                operation,
+                                dtype,
+                                type_,
+                                params,
+                                {"w": w},
+                                f"sum {position} a midpoint",
+                                ["rounding_boundary"],
+                            )
+                        )
 
             tests = suite.group(f"{prefix}/special", "Signed zeros, NaN, infinities, subnormals, overflow.")
             rng = random.Random(f"{operation}/{prefix}/special")
             for label, w, flags in special_vectors(fmt):
-                tests.append(numeric_test(operation, dtype, type_, standard_penalty(rng, type_), args_for(rng, w), label, flags))
+                tests.append(
+                    numeric_test(
+                        operation, dtype, type_, standard_penalty(rng, type_), args_for(rng, w), label, flags
+                    )
+                )
             w = [in_format(x, fmt) for x in ("1.5", "-0.0", "0.0", "-2.25", "1e-3")]
             for label, params, flags in penalty_parameter_cases(type_):
                 extra = args_for(rng, w)
                 tests.append(numeric_test(operation, dtype, type_, params, extra, label, flags))
-            tests.append(numeric_test(operation, dtype, type_, {"l1": 0.0, "l2": 0.0} if type_ == "elastic_net" else {"lam": 0.0}, args_for(rng, [INF, 1.0]), "zero strength times an infinite sum", ["nan", "infinity"]))
+            tests.append(
+                numeric_test(
+                    operation,
+                    dtype,
+                    type_,
+                    {"l1": 0.0, "l2": 0.0} if type_ == "elastic_net" else {"lam": 0.0},
+                    args_for(rng, [INF, 1.0]),
+                    "zero strength times an infinite sum",
+                    ["nan", "infinity"],
+                )
+            )
 
             tests = suite.group(f"{prefix}/penalty_factor", "Per-coordinate penalty factors.")
             rng = random.Random(f"{operation}/{prefix}/factor")
             for n in (1, 5, 17, 64, 129):
                 w = random_vector(rng, fmt, n)
-                factor = [rng.choice([0.0, 1.0, 0.5, 2.0, random_value(rng, BINARY64, -3, 3, signed=False)]) for _ in range(n)]
-                tests.append(numeric_test(operation, dtype, type_, standard_penalty(rng, type_), args_for(rng, w), f"n = {n}", [], factor))
-            tests.append(numeric_test(operation, dtype, type_, standard_penalty(rng, type_), args_for(rng, [INF, 2.0, -1.0]), "factor 0 on an infinite weight", ["nan", "infinity"], [0.0, 1.0, 1.0]))
-            tests.append(numeric_test(operation, dtype, type_, standard_penalty(rng, type_), args_for(rng, [1.0, 2.0]), "factor beyond binary32's range", ["overflow", "parameter_rounding"], [1e39, 1.0]))
+                factor = [
+                    rng.choice([0.0, 1.0, 0.5, 2.0, random_value(rng, BINARY64, -3, 3, signed=False)])
+                    for _ in range(n)
+                ]
+                tests.append(
+                    numeric_test(
+                        operation,
+                        dtype,
+                        type_,
+                        standard_penalty(rng, type_),
+                        args_for(rng, w),
+                        f"n = {n}",
+                        [],
+                        factor,
+                    )
+                )
+            tests.append(
+                numeric_test(
+                    operation,
+                    dtype,
+                    type_,
+                    standard_penalty(rng, type_),
+                    args_for(rng, [INF, 2.0, -1.0]),
+                    "factor 0 on an infinite weight",
+                    ["nan", "infinity"],
+                    [0.0, 1.0, 1.0],
+                )
+            )
+            tests.append(
+                numeric_test(
+                    operation,
+                    dtype,
+                    type_,
+                    standard_penalty(rng, type_),
+                    args_for(rng, [1.0, 2.0]),
+                    "factor beyond binary32's range",
+                    ["overflow", "parameter_rounding"],
+                    [1e39, 1.0],
+                )
+            )
 
             tests = suite.group(f"{prefix}/invalid", "Inputs the spec rejects.")
             rng = random.Random(f"{operation}/{prefix}/invalid")
             w = [1.0, -2.0, 0.5]
             for label, params, factor in invalid_penalty_cases(type_):
-                tests.append(numeric_test(operation, dtype, type_, params, args_for(rng, w), label, ["invalid"], factor))
+                tests.append(
+                    numeric_test(
+                        operation, dtype, type_, params, args_for(rng, w), label, ["invalid"], factor
+                    )
+                )
             if operation == "prox":
                 good = standard_penalty(rng, type_)
-                for label, step in (("negative step", -0.5), ("NaN step", NAN), ("+inf step", INF), ("-inf step", -INF)):
-                    tests.append(numeric_test(operation, dtype, type_, good, {"w": w, "step": step}, label, ["invalid"]))
-                tests.append(numeric_test(operation, dtype, type_, {n: -1.0 for n in spec.PARAMETER_NAMES[type_]}, {"w": w, "step": NAN}, "bad strength and bad step: strength reported first", ["invalid"]))
-                tests.append(numeric_test(operation, dtype, type_, good, {"w": w, "step": NAN}, "bad step and wrong factor length: step reported first", ["invalid"], [1.0]))
+                for label, step in (
+                    ("negative step", -0.5),
+                    ("NaN step", NAN),
+                    ("+inf step", INF),
+                    ("-inf step", -INF),
+                ):
+                    tests.append(
+                        numeric_test(
+                            operation, dtype, type_, good, {"w": w, "step": step}, label, ["invalid"]
+                        )
+                    )
+                tests.append(
+                    numeric_test(
+                        operation,
+                        dtype,
+                        type_,
+                        {n: -1.0 for n in spec.PARAMETER_NAMES[type_]},
+                        {"w": w, "step": NAN},
+                        "bad strength and bad step: strength reported first",
+                        ["invalid"],
+                    )
+                )
+                tests.append(
+                    numeric_test(
+                        operation,
+                        dtype,
+                        type_,
+                        good,
+                        {"w": w, "step": NAN},
+                        "bad step and wrong factor length: step reported first",
+                        ["invalid"],
+                        [1.0],
+                    )
+                )
 
             if operation == "prox":
                 tests = suite.group(f"{prefix}/threshold", "Soft-threshold and shrink edge cases.")
@@ -409,7 +530,11 @@ def build_penalty_suite(operation: str) -> Suite:
                 ]
                 for label, w, step in cases:
                     w = [in_format(x, fmt) if math.isfinite(x) else x for x in w]
-                    tests.append(numeric_test(operation, dtype, type_, one, {"w": w, "step": step}, label, ["signed_zero"]))
+                    tests.append(
+                        numeric_test(
+                            operation, dtype, type_, one, {"w": w, "step": step}, label, ["signed_zero"]
+                        )
+                    )
     return suite
 
 
@@ -429,7 +554,17 @@ def build_loss_suite() -> Suite:
             y_pred = [in_format(x, fmt) for x in ("1.1", "1.9", "3.2")]
             w = [in_format(x, fmt) for x in SEED_WEIGHTS]
             t, params = seed_penalty(type_)
-            tests.append(numeric_test("loss", dtype, t, params, {"y_true": y_true, "y_pred": y_pred, "w": w}, "seed weights", ["seed"]))
+            tests.append(
+                numeric_test(
+                    "loss",
+                    dtype,
+                    t,
+                    params,
+                    {"y_true": y_true, "y_pred": y_pred, "w": w},
+                    "seed weights",
+                    ["seed"],
+                )
+            )
 
             tests = suite.group(f"{prefix}/length", "Random targets, predictions and weights.")
             for n in [1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 64, 65, 129, 1025]:
@@ -437,14 +572,39 @@ def build_loss_suite() -> Suite:
                 y_pred = [y + random_value(rng, fmt, -6, -1) for y in y_true]
                 y_pred = [round_exact(Fraction(y), fmt) for y in y_pred]
                 w = random_vector(rng, fmt, rng.randint(0, 40))
-                tests.append(numeric_test("loss", dtype, type_, standard_penalty(rng, type_), {"y_true": y_true, "y_pred": y_pred, "w": w}, f"n = {n}", ["length"]))
+                tests.append(
+                    numeric_test(
+                        "loss",
+                        dtype,
+                        type_,
+                        standard_penalty(rng, type_),
+                        {"y_true": y_true, "y_pred": y_pred, "w": w},
+                        f"n = {n}",
+                        ["length"],
+                    )
+                )
 
             tests = suite.group(f"{prefix}/cancellation", "Nearly equal large targets and predictions.")
             for n in (4, 16, 100):
                 y_true = random_vector(rng, fmt, n, 20, 30)
-                y_pred = [math.nextafter(y, INF) if dtype == "float64" else round_exact(Fraction(y) * (1 + Fraction(1, 2**22)), fmt) for y in y_true]
+                y_pred = [
+                    math.nextafter(y, INF)
+                    if dtype == "float64"
+                    else round_exact(Fraction(y) * (1 + Fraction(1, 2**22)), fmt)
+                    for y in y_true
+                ]
                 w = random_vector(rng, fmt, 5)
-                tests.append(numeric_test("loss", dtype, type_, standard_penalty(rng, type_), {"y_true": y_true, "y_pred": y_pred, "w": w}, f"n = {n}", ["cancellation"]))
+                tests.append(
+                    numeric_test(
+                        "loss",
+                        dtype,
+                        type_,
+                        standard_penalty(rng, type_),
+                        {"y_true": y_true, "y_pred": y_pred, "w": w},
+                        f"n = {n}",
+                        ["cancellation"],
+                    )
+                )
 
             tests = suite.group(f"{prefix}/special", "NaN, infinities, overflow and empty weights.")
             big = 1e200 if dtype == "float64" else in_format("1e30", fmt)
@@ -457,8 +617,29 @@ def build_loss_suite() -> Suite:
                 ("exact fit", [1.0, -2.0], [1.0, -2.0], [0.0, -0.0], ["signed_zero"]),
             ]
             for label, a, b, w, flags in specials:
-                tests.append(numeric_test("loss", dtype, type_, standard_penalty(rng, type_), {"y_true": a, "y_pred": b, "w": w}, label, flags))
-            tests.append(numeric_test("loss", dtype, type_, standard_penalty(rng, type_), {"y_true": [1.0, 2.0], "y_pred": [1.5, 2.5], "w": [3.0, -1.0]}, "penalty factors", [], [0.0, 2.0]))
+                tests.append(
+                    numeric_test(
+                        "loss",
+                        dtype,
+                        type_,
+                        standard_penalty(rng, type_),
+                        {"y_true": a, "y_pred": b, "w": w},
+                        label,
+                        flags,
+                    )
+                )
+            tests.append(
+                numeric_test(
+                    "loss",
+                    dtype,
+                    type_,
+                    standard_penalty(rng, type_),
+                    {"y_true": [1.0, 2.0], "y_pred": [1.5, 2.5], "w": [3.0, -1.0]},
+                    "penalty factors",
+                    [],
+                    [0.0, 2.0],
+                )
+            )
 
             tests = suite.group(f"{prefix}/invalid", "Inputs the spec rejects.")
             good = standard_penalty(rng, type_)
@@ -472,10 +653,29 @@ def build_loss_suite() -> Suite:
                 ("lengths differ and no samples: shape reported first", good, [], [1.0], [], None),
             ]
             for label, params, a, b, w, factor in invalid:
-                tests.append(numeric_test("loss", dtype, type_, params, {"y_true": a, "y_pred": b, "w": w}, label, ["invalid"], factor))
+                tests.append(
+                    numeric_test(
+                        "loss",
+                        dtype,
+                        type_,
+                        params,
+                        {"y_true": a, "y_pred": b, "w": w},
+                        label,
+                        ["invalid"],
+                        factor,
+                    )
+                )
             other = "float32" if dtype == "float64" else "float64"
             for arg in ("w", "y_pred"):
-                test = numeric_test("loss", dtype, type_, good, {"y_true": [1.0], "y_pred": [2.0], "w": [1.0]}, f"{arg} is {other}", ["invalid", "mixed_dtype"])
+                test = numeric_test(
+                    "loss",
+                    dtype,
+                    type_,
+                    good,
+                    {"y_true": [1.0], "y_pred": [2.0], "w": [1.0]},
+                    f"{arg} is {other}",
+                    ["invalid", "mixed_dtype"],
+                )
                 test["arg_dtypes"] = {arg: other}
                 test["args"][arg] = hex_list([1.0] if arg == "w" else [2.0], other)
                 test.pop("expected", None)
@@ -487,8 +687,20 @@ def build_loss_suite() -> Suite:
 # ---------------------------------------------------------------- config and convert
 
 
-def object_test(operation: str, comment: str, flags: list[str], args: dict | None, compute: Callable[[], spec.Penalty], penalty: dict | None = None) -> dict:
-    test: dict[str, object] = {"id": "", "comment": comment, "flags": sorted(set(flags)), "operation": operation}
+def object_test(
+    operation: str,
+    comment: str,
+    flags: list[str],
+    args: dict | None,
+    compute: Callable[[], spec.Penalty],
+    penalty: dict | None = None,
+) -> dict:
+    test: dict[str, object] = {
+        "id": "",
+        "comment": comment,
+        "flags": sorted(set(flags)),
+        "operation": operation,
+    }
     if penalty is not None:
         test["penalty"] = penalty
     if args is not None:
@@ -514,11 +726,18 @@ def build_config_suite() -> Suite:
         ('{"type": "l2", "lam": 0.1, "penalty_factor": [0, 1, 2.5]}', "penalty factors"),
         ('{"type":"elastic_net","l1":5e-324,"l2":1.7976931348623157e308}', "extreme values, no spaces"),
         ('{"type": "l1", "lam": 0.30000000000000004}', "a 17-digit value"),
-        ('{"type": "l1", "lam": 2.4703282292062328e-324}', "a decimal just above half the smallest subnormal"),
+        (
+            '{"type": "l1", "lam": 2.4703282292062328e-324}',
+            "a decimal just above half the smallest subnormal",
+        ),
         ('  {\n "type" : "l1" ,\n "lam" : 0.25 }\n', "white space"),
     ]
     for text, comment in valid:
-        tests.append(object_test("from_config", comment, ["config"], {"config": text}, lambda t=text: spec.from_config(t)))
+        tests.append(
+            object_test(
+                "from_config", comment, ["config"], {"config": text}, lambda t=text: spec.from_config(t)
+            )
+        )
     tests = suite.group("from_config/invalid", "Configurations that must be rejected, with their codes.")
     invalid = [
         ("not json", "not JSON"),
@@ -542,7 +761,11 @@ def build_config_suite() -> Suite:
         ('{"type": "l2", "lam": 0.1, "penalty_factor": [1, -1]}', "a negative factor"),
     ]
     for text, comment in invalid:
-        tests.append(object_test("from_config", comment, ["config"], {"config": text}, lambda t=text: spec.from_config(t)))
+        tests.append(
+            object_test(
+                "from_config", comment, ["config"], {"config": text}, lambda t=text: spec.from_config(t)
+            )
+        )
 
     tests = suite.group("config_roundtrip/penalties", "to_config then from_config returns the same bits.")
     roundtrip = [
@@ -557,7 +780,16 @@ def build_config_suite() -> Suite:
     ]
     for type_, params, factor in roundtrip:
         p = spec.make_penalty(type_, params, factor)
-        tests.append(object_test("config_roundtrip", f"{type_} {params}", ["config"], None, lambda p=p: spec.from_config(spec.to_config(p)), penalty_json(p)))
+        tests.append(
+            object_test(
+                "config_roundtrip",
+                f"{type_} {params}",
+                ["config"],
+                None,
+                lambda p=p: spec.from_config(spec.to_config(p)),
+                penalty_json(p),
+            )
+        )
     return suite
 
 
@@ -570,15 +802,33 @@ def build_convert_suite() -> Suite:
         if convention in ("sklearn", "glmnet"):
             strength, ratio = names
             grids = [{strength: a, ratio: r} for a in (0.1, 1.0, 0.0, 3e-5) for r in (0.0, 0.5, 1.0, 0.15)]
-            grids += [{strength: random_value(rng, BINARY64, -10, 3, False), ratio: rng.random()} for _ in range(8)]
+            grids += [
+                {strength: random_value(rng, BINARY64, -10, 3, False), ratio: rng.random()} for _ in range(8)
+            ]
             grids += [{strength: -0.0, ratio: 0.5}]
         elif convention == "keras":
-            grids = [{"l1": 0.01, "l2": 0.0}, {"l1": 0.0, "l2": 0.01}, {"l1": 1e-4, "l2": 3e-4}, {"l1": -0.0, "l2": 0.5}]
+            grids = [
+                {"l1": 0.01, "l2": 0.0},
+                {"l1": 0.0, "l2": 0.01},
+                {"l1": 1e-4, "l2": 3e-4},
+                {"l1": -0.0, "l2": 0.5},
+            ]
         else:
             grids = [{"weight_decay": x} for x in (0.01, 1e-4, 0.0, 5e-324, 1e308, 0.1)]
         for params in grids:
-            args = {"convention": convention, "params": {k: hex_value(v, "float64") for k, v in params.items()}}
-            tests.append(object_test("convert", f"{params}", ["conversion"], args, lambda c=convention, p=params: spec.convert(c, p)))
+            args = {
+                "convention": convention,
+                "params": {k: hex_value(v, "float64") for k, v in params.items()},
+            }
+            tests.append(
+                object_test(
+                    "convert",
+                    f"{params}",
+                    ["conversion"],
+                    args,
+                    lambda c=convention, p=params: spec.convert(c, p),
+                )
+            )
         tests = suite.group(f"{convention}/invalid", "Out-of-range parameters.")
         for name in names:
             bads: list[float] = [-0.5, NAN, INF]
@@ -587,8 +837,19 @@ def build_convert_suite() -> Suite:
             for bad in bads:
                 params = {n: 0.5 for n in names}
                 params[name] = bad
-                args = {"convention": convention, "params": {k: hex_value(v, "float64") for k, v in params.items()}}
-                tests.append(object_test("convert", f"{name} = {bad}", ["conversion"], args, lambda c=convention, p=params: spec.convert(c, p)))
+                args = {
+                    "convention": convention,
+                    "params": {k: hex_value(v, "float64") for k, v in params.items()},
+                }
+                tests.append(
+                    object_test(
+                        "convert",
+                        f"{name} = {bad}",
+                        ["conversion"],
+                        args,
+                        lambda c=convention, p=params: spec.convert(c, p),
+                    )
+                )
     return suite
 
 
@@ -651,9 +912,16 @@ def main(argv: list[str] | None = None) -> int:
             (options.out / name).write_text(text)
         print(f"wrote {len(files)} files to {options.out}")
         return 0
-    stale = [n for n, t in files.items() if not (options.check / n).is_file() or (options.check / n).read_text() != t]
+    stale = [
+        n
+        for n, t in files.items()
+        if not (options.check / n).is_file() or (options.check / n).read_text() != t
+    ]
     if stale:
-        print(f"Checked-in vectors are not up to date: {', '.join(stale)}. Regenerate with `make vectors`.", file=sys.stderr)
+        print(
+            f"Checked-in vectors are not up to date: {', '.join(stale)}. Regenerate with `make vectors`.",
+            file=sys.stderr,
+        )
         return 1
     print(f"vectors up to date ({len(files)} files, suite {SUITE_VERSION})")
     return 0

@@ -79,11 +79,11 @@ def correctly_rounded_sum(terms: Sequence[tuple[float, ...]], fmt: Format) -> fl
 
 
 def _sum_abs(p: Penalty, w: Sequence[float], fmt: Format) -> float:
-    return correctly_rounded_sum([(f, abs(x)) for f, x in zip(_factors(p, len(w), fmt), w)], fmt)
+    return correctly_rounded_sum([(f, abs(x)) for f, x in zip(_factors(p, len(w), fmt), w, strict=True)], fmt)
 
 
 def _sum_squares(p: Penalty, w: Sequence[float], fmt: Format) -> float:
-    return correctly_rounded_sum([(f, x, x) for f, x in zip(_factors(p, len(w), fmt), w)], fmt)
+    return correctly_rounded_sum([(f, x, x) for f, x in zip(_factors(p, len(w), fmt), w, strict=True)], fmt)
 
 
 def value(p: Penalty, w: Sequence[float], fmt: Format) -> float:
@@ -98,7 +98,7 @@ def value(p: Penalty, w: Sequence[float], fmt: Format) -> float:
 
 def _l1_gradient(lam: float, factors: list[float], w: Sequence[float], fmt: Format) -> list[float]:
     out = []
-    for f, x in zip(factors, w):
+    for f, x in zip(factors, w, strict=True):
         c = mul(lam, f, fmt)
         if math.isnan(x):
             out.append(NAN)
@@ -113,7 +113,7 @@ def _l1_gradient(lam: float, factors: list[float], w: Sequence[float], fmt: Form
 
 def _l2_gradient(lam: float, factors: list[float], w: Sequence[float], fmt: Format) -> list[float]:
     c = mul(2.0, lam, fmt)
-    return [mul(mul(c, f, fmt), x, fmt) for f, x in zip(factors, w)]
+    return [mul(mul(c, f, fmt), x, fmt) for f, x in zip(factors, w, strict=True)]
 
 
 def gradient(p: Penalty, w: Sequence[float], fmt: Format) -> list[float]:
@@ -124,7 +124,7 @@ def gradient(p: Penalty, w: Sequence[float], fmt: Format) -> list[float]:
         return _l2_gradient(to_format(p.params["lam"], fmt), factors, w, fmt)
     a = _l1_gradient(to_format(p.params["l1"], fmt), factors, w, fmt)
     b = _l2_gradient(to_format(p.params["l2"], fmt), factors, w, fmt)
-    return [add(x, y, fmt) for x, y in zip(a, b)]
+    return [add(x, y, fmt) for x, y in zip(a, b, strict=True)]
 
 
 def _soft_threshold(x: float, t: float, fmt: Format) -> float:
@@ -144,7 +144,7 @@ def prox(p: Penalty, w: Sequence[float], step: float, fmt: Format) -> list[float
     l1 = to_format(p.coefficient("l1"), fmt)
     l2 = to_format(p.coefficient("l2"), fmt)
     out = []
-    for f, x in zip(factors, w):
+    for f, x in zip(factors, w, strict=True):
         y = x
         if p.type in ("l1", "elastic_net"):
             y = _soft_threshold(y, mul(mul(step_f, l1, fmt), f, fmt), fmt)
@@ -164,7 +164,7 @@ def loss(
         raise SpecError("shape_mismatch")
     if not y_true:
         raise SpecError("empty_input")
-    residuals = [sub(a, b, fmt) for a, b in zip(y_true, y_pred)]
+    residuals = [sub(a, b, fmt) for a, b in zip(y_true, y_pred, strict=True)]
     sse = correctly_rounded_sum([(r, r) for r in residuals], fmt)
     mse = div(sse, round_exact(Fraction(len(y_true)), fmt), fmt)
     return add(mse, value(p, w, fmt), fmt)

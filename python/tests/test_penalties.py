@@ -83,7 +83,15 @@ def test_shape_mismatch_and_empty_input() -> None:
 
 @pytest.mark.parametrize(
     "bad",
-    [np.array([1, 2], dtype=np.int64), np.array([1j]), ["a"], [True], "1.0", None, np.array([1.0], dtype=np.float16)],
+    [
+        np.array([1, 2], dtype=np.int64),
+        np.array([1j]),
+        ["a"],
+        [True],
+        "1.0",
+        None,
+        np.array([1.0], dtype=np.float16),
+    ],
 )
 def test_invalid_dtype_is_a_type_error(bad: object) -> None:
     with pytest.raises(regpen.InvalidDtypeError) as caught:
@@ -105,14 +113,21 @@ def test_invalid_penalty_factor() -> None:
 
 @pytest.mark.parametrize(
     "penalty",
-    [regpen.L1(0.1), regpen.L2(1 / 3), regpen.ElasticNet(5e-324, 1.7976931348623157e308), regpen.L2(2.0, penalty_factor=[0, 1.5])],
+    [
+        regpen.L1(0.1),
+        regpen.L2(1 / 3),
+        regpen.ElasticNet(5e-324, 1.7976931348623157e308),
+        regpen.L2(2.0, penalty_factor=[0, 1.5]),
+    ],
 )
 def test_config_round_trip(penalty: regpen.Penalty) -> None:
     assert regpen.from_json(penalty.to_json()) == penalty
     assert regpen.from_config(json.loads(penalty.to_json())) == penalty
 
 
-@pytest.mark.parametrize("text", ["{", '{"type": "l1"}', '{"type": "l1", "lam": NaN}', '{"type": "l9", "lam": 1}'])
+@pytest.mark.parametrize(
+    "text", ["{", '{"type": "l1"}', '{"type": "l1", "lam": NaN}', '{"type": "l9", "lam": 1}']
+)
 def test_invalid_config(text: str) -> None:
     with pytest.raises(regpen.InvalidConfigError) as caught:
         regpen.from_json(text)

@@ -6,10 +6,10 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-from oracle import spec
-from oracle.ieee import FORMATS
 
 import regpen
+from oracle import spec
+from oracle.ieee import FORMATS
 
 finite64 = st.floats(allow_nan=False, allow_infinity=False, width=64)
 finite32 = st.floats(allow_nan=False, allow_infinity=False, width=32)
@@ -27,7 +27,9 @@ def oracle_penalty(p: regpen.Penalty) -> spec.Penalty:
 
 
 penalties = st.one_of(
-    st.builds(regpen.L1, strength), st.builds(regpen.L2, strength), st.builds(regpen.ElasticNet, strength, strength)
+    st.builds(regpen.L1, strength),
+    st.builds(regpen.L2, strength),
+    st.builds(regpen.ElasticNet, strength, strength),
 )
 
 

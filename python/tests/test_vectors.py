@@ -6,10 +6,11 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import bits_equal, decode, load_tests
 
 import regpen
 from regpen.penalties import Penalty
+
+from conftest import bits_equal, decode, load_tests
 
 PENALTY_CLASSES = {"l1": regpen.L1, "l2": regpen.L2, "elastic_net": regpen.ElasticNet}
 PARAMETERS = {"l1": ("lam",), "l2": ("lam",), "elastic_net": ("l1", "l2")}
@@ -35,7 +36,9 @@ def assert_same_penalty(got: Penalty, expected: dict[str, Any]) -> None:
 def run_numeric(test: dict[str, Any]) -> np.ndarray | np.floating:
     dtype = test["dtype"]
     arg_dtypes = test.get("arg_dtypes", {})
-    args = {name: decode(v, arg_dtypes.get(name, dtype)) for name, v in test["args"].items() if name != "step"}
+    args = {
+        name: decode(v, arg_dtypes.get(name, dtype)) for name, v in test["args"].items() if name != "step"
+    }
     penalty = make_penalty(test["penalty"])
     operation = test["operation"]
     if operation == "value":

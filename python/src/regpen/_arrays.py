@@ -27,7 +27,9 @@ def as_float_array(values: object, name: str) -> FloatArray:
         if not all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in _flatten(values)):
             raise InvalidDtypeError(f"{name} must contain only real numbers")
         return np.asarray(values, dtype=np.float64)
-    raise InvalidDtypeError(f"{name} must be a float32/float64 array or a sequence of numbers, not {type(values).__name__}")
+    raise InvalidDtypeError(
+        f"{name} must be a float32/float64 array or a sequence of numbers, not {type(values).__name__}"
+    )
 
 
 def _flatten(values: list[Any] | tuple[Any, ...]) -> list[Any]:

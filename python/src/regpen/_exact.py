@@ -70,10 +70,8 @@ def _round_to_float32(nearest64: float, remainder_sign: Callable[[], int]) -> np
         return candidate
     below = candidate if float(candidate) < nearest64 else np.nextafter(candidate, np.float32(-np.inf))
     above = np.nextafter(below, np.float32(np.inf))
-    if np.isinf(above):
-        midpoint = float(below) + 2.0**103  # half an ulp above the largest binary32 value
-    else:
-        midpoint = (float(below) + float(above)) / 2
+    # Above the largest binary32 value the midpoint is half an ulp (2**103) past it.
+    midpoint = float(below) + 2.0**103 if np.isinf(above) else (float(below) + float(above)) / 2
     if nearest64 != midpoint:
         return candidate
     sign = remainder_sign()
@@ -118,7 +116,9 @@ def _correctly_rounded(parts: list[np.ndarray], dtype: np.dtype) -> np.floating:
 
 def _fraction_sum(f: np.ndarray | None, a: np.ndarray, power: int) -> Fraction:
     weights = [1.0] * a.size if f is None else f.tolist()
-    return sum((Fraction(x) * Fraction(y) ** power for x, y in zip(weights, a.tolist(), strict=True)), Fraction(0))
+    return sum(
+        (Fraction(x) * Fraction(y) ** power for x, y in zip(weights, a.tolist(), strict=True)), Fraction(0)
+    )
 
 
 def _prepare(w: FloatArray, factors: FloatArray | None) -> tuple[np.ndarray, np.ndarray | None]:

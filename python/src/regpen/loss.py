@@ -22,7 +22,8 @@ def compute_loss(
     w = as_float_array(weights, "weights")
     if len({y_true.dtype, y_pred.dtype, w.dtype}) != 1:
         raise InvalidDtypeError(
-            f"true_values, predicted_values and weights must share one dtype, got {y_true.dtype}, {y_pred.dtype}, {w.dtype}"
+            "true_values, predicted_values and weights must share one dtype, "
+            f"got {y_true.dtype}, {y_pred.dtype}, {w.dtype}"
         )
     if y_true.shape != y_pred.shape:
         raise ShapeMismatchError(f"true_values {y_true.shape} and predicted_values {y_pred.shape} differ")

@@ -261,9 +261,11 @@ def from_config(config: dict[str, Any]) -> Penalty:
     cls, names = _CONSTRUCTORS[config["type"]]
     keys = set(config) - {"type"}
     if not set(names) <= keys or not keys <= {*names, "penalty_factor"}:
-        raise InvalidConfigError(f"{config['type']} takes keys {names} and optionally penalty_factor, got {sorted(keys)}")
+        raise InvalidConfigError(
+            f"{config['type']} takes keys {names} and optionally penalty_factor, got {sorted(keys)}"
+        )
     params = [_config_number(config[name]) for name in names]
-    factor = config.get("penalty_factor", None)
+    factor = config.get("penalty_factor")
     if "penalty_factor" in config:
         if not isinstance(factor, list):
             raise InvalidConfigError("penalty_factor must be a list of numbers")
