@@ -47,9 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=60.0,
         help="seconds one call may take before its worker is killed (default 60)",
     )
-    common.add_argument(
-        "--registry", default="harness.backends:all_backends", help=argparse.SUPPRESS
-    )
+    common.add_argument("--registry", default="harness.backends:all_backends", help=argparse.SUPPRESS)
     common.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     run = commands.add_parser(
@@ -70,9 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="fail the run when this backend is unavailable (repeatable, or a comma list)",
     )
-    run.add_argument(
-        "--filter", default="", metavar="TEXT", help="only tests whose id contains TEXT"
-    )
+    run.add_argument("--filter", default="", metavar="TEXT", help="only tests whose id contains TEXT")
     run.add_argument(
         "--expected-failures",
         type=Path,
@@ -106,9 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="failing cells printed in full on the terminal (default 20)",
     )
 
-    bench = commands.add_parser(
-        "bench", parents=[common], help="benchmark every backend and numpy baselines"
-    )
+    bench = commands.add_parser("bench", parents=[common], help="benchmark every backend and numpy baselines")
     bench.add_argument(
         "--sizes",
         default="8,1e3,1e5,1e7",
@@ -119,9 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="value,gradient,prox",
         help="operations (default value,gradient,prox)",
     )
-    bench.add_argument(
-        "--dtypes", default="float64,float32", help="dtypes (default float64,float32)"
-    )
+    bench.add_argument("--dtypes", default="float64,float32", help="dtypes (default float64,float32)")
     bench.add_argument(
         "--penalty",
         default="l1",
@@ -160,12 +152,9 @@ def _list(args: argparse.Namespace) -> int:
     for backend in load_registry(args.registry):
         caps = backend.capabilities
         kind = " (teaching)" if backend.teaching else ""
-        print(
-            f"{backend.name}{kind}: {backend.language}, worker {backend.worker or backend.name}"
-        )
-        print(
-            f"    dtypes {', '.join(caps.dtypes)}; operations {', '.join(caps.operations)}; features {', '.join(caps.features) or '-'}"
-        )
+        print(f"{backend.name}{kind}: {backend.language}, worker {backend.worker or backend.name}")
+        print(f"    dtypes {', '.join(caps.dtypes)}; operations {', '.join(caps.operations)}")
+        print(f"    features {', '.join(caps.features) or '-'}; penalties {', '.join(caps.penalties)}")
         for gap, reason in caps.gaps.items():
             print(f"    gap {gap}: {reason}")
     return 0

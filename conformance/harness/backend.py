@@ -49,13 +49,9 @@ class Capabilities:
     operations: tuple[str, ...] = OPERATIONS
     features: tuple[str, ...] = ("penalty_factor",)
     penalties: tuple[str, ...] = PENALTIES
-    gaps: dict[str, str] = field(
-        default_factory=dict
-    )  # dtype/operation/feature/penalty -> reason
+    gaps: dict[str, str] = field(default_factory=dict)  # dtype/operation/feature/penalty -> reason
 
-    def gap(
-        self, dtype: str, operation: str, flags: list[str], penalty: str | None = None
-    ) -> str | None:
+    def gap(self, dtype: str, operation: str, flags: list[str], penalty: str | None = None) -> str | None:
         """The reason a case is unsupported, or None when the backend can run it. `penalty` is the
         test's penalty type, when it has one (config parsing and conversion tests have none)."""
         if penalty is not None and penalty not in self.penalties:
@@ -76,9 +72,7 @@ class Backend:
     name: str = ""
     language: str = ""
     worker: str = ""  # backends naming the same worker share one process (one JVM, say)
-    teaching: bool = (
-        False  # a seed snippet: its mismatches are reported as drift, not failures
-    )
+    teaching: bool = False  # a seed snippet: its mismatches are reported as drift, not failures
     capabilities: Capabilities = Capabilities()
 
     def unavailable(self) -> str | None:

@@ -42,9 +42,7 @@ def hex_dtype(hex_value: str) -> str:
 def is_nan(hex_value: str) -> bool:
     dtype = hex_dtype(hex_value)
     bits = int(hex_value, 16)
-    return (bits & _EXP_MASK[dtype]) == _EXP_MASK[dtype] and (
-        bits & _FRAC_MASK[dtype]
-    ) != 0
+    return (bits & _EXP_MASK[dtype]) == _EXP_MASK[dtype] and (bits & _FRAC_MASK[dtype]) != 0
 
 
 def same_bits(expected: str, got: str) -> bool:
@@ -80,9 +78,7 @@ def decimal(hex_value: str) -> str:
     dtype = hex_dtype(hex_value)
     value = codec.decode_scalar(hex_value, dtype)
     if dtype == "float32":
-        return str(
-            value
-        )  # numpy prints the shortest float32 repr, not the widened binary64 one
+        return str(value)  # numpy prints the shortest float32 repr, not the widened binary64 one
     return repr(float(value))
 
 
@@ -97,19 +93,11 @@ class Verdict:
 
 def _compare_scalar(expected: str, got: str) -> Verdict:
     if hex_dtype(expected) != hex_dtype(got):
-        return Verdict(
-            FAIL, f"result is {hex_dtype(got)}, expected {hex_dtype(expected)}"
-        )
+        return Verdict(FAIL, f"result is {hex_dtype(got)}, expected {hex_dtype(expected)}")
     if same_bits(expected, got):
         return Verdict(PASS)
     ulp = ulp_distance(expected, got)
-    why = (
-        "sign of zero differs"
-        if ulp == 0
-        else f"{ulp} ulp"
-        if ulp is not None
-        else "NaN"
-    )
+    why = "sign of zero differs" if ulp == 0 else f"{ulp} ulp" if ulp is not None else "NaN"
     return Verdict(
         FAIL,
         f"expected {expected} ({decimal(expected)}), got {got} ({decimal(got)}): {why}",
@@ -121,14 +109,8 @@ def _compare_array(expected: list[str], got: list[str]) -> Verdict:
     if len(expected) != len(got):
         return Verdict(FAIL, f"length {len(got)}, expected {len(expected)}")
     if expected and got and hex_dtype(expected[0]) != hex_dtype(got[0]):
-        return Verdict(
-            FAIL, f"result is {hex_dtype(got[0])}, expected {hex_dtype(expected[0])}"
-        )
-    wrong = [
-        i
-        for i, (e, g) in enumerate(zip(expected, got, strict=True))
-        if not same_bits(e, g)
-    ]
+        return Verdict(FAIL, f"result is {hex_dtype(got[0])}, expected {hex_dtype(expected[0])}")
+    wrong = [i for i, (e, g) in enumerate(zip(expected, got, strict=True)) if not same_bits(e, g)]
     if not wrong:
         return Verdict(PASS)
     distances = [ulp_distance(expected[i], got[i]) for i in wrong]
@@ -150,9 +132,7 @@ def _param_bits(penalty: dict) -> dict[str, str]:
 def compare_penalty(expected: dict, got: dict) -> Verdict:
     """Penalties match when type, parameter bits and factor bits all match."""
     if expected.get("type") != got.get("type"):
-        return Verdict(
-            FAIL, f"type {got.get('type')!r}, expected {expected.get('type')!r}"
-        )
+        return Verdict(FAIL, f"type {got.get('type')!r}, expected {expected.get('type')!r}")
     want, have = _param_bits(expected), _param_bits(got)
     if set(want) != set(have):
         return Verdict(FAIL, f"parameters {sorted(have)}, expected {sorted(want)}")
@@ -160,15 +140,12 @@ def compare_penalty(expected: dict, got: dict) -> Verdict:
         if not same_bits(want[key], have[key]):
             return Verdict(
                 FAIL,
-                f"{key}: expected {want[key]} ({decimal(want[key])}), "
-                f"got {have[key]} ({decimal(have[key])})",
+                f"{key}: expected {want[key]} ({decimal(want[key])}), got {have[key]} ({decimal(have[key])})",
                 ulp_distance(want[key], have[key]),
             )
     want_f, have_f = expected.get("penalty_factor"), got.get("penalty_factor")
     if (want_f is None) != (have_f is None):
-        return Verdict(
-            FAIL, f"penalty_factor {'absent' if have_f is None else 'present'}"
-        )
+        return Verdict(FAIL, f"penalty_factor {'absent' if have_f is None else 'present'}")
     if want_f is not None:
         verdict = _compare_array(want_f, have_f)
         if verdict.status != PASS:
@@ -189,9 +166,7 @@ def penalty_from_json_text(text: str) -> dict:
             continue
         if key == "penalty_factor":
             if value is not None:
-                encoded[key] = codec.encode_array(
-                    np.array([float(v) for v in value], np.float64)
-                )
+                encoded[key] = codec.encode_array(np.array([float(v) for v in value], np.float64))
             continue
         if not isinstance(value, int | float) or isinstance(value, bool):
             raise TypeError(f"{key} is not a JSON number: {value!r}")
@@ -209,9 +184,7 @@ def judge(test: dict, outcome: dict) -> Verdict:
         if kind == "error":
             if outcome["code"] == want:
                 return Verdict(PASS)
-            return Verdict(
-                CODE_MISMATCH, f"expected error {want}, got error {outcome['code']}"
-            )
+            return Verdict(CODE_MISMATCH, f"expected error {want}, got error {outcome['code']}")
         return Verdict(CODE_MISMATCH, f"expected error {want}, got {describe(outcome)}")
     if kind == "error":
         return Verdict(CODE_MISMATCH, f"expected a result, got error {outcome['code']}")
@@ -224,14 +197,10 @@ def judge(test: dict, outcome: dict) -> Verdict:
             try:
                 reread = penalty_from_json_text(outcome["config_text"])
             except (ValueError, TypeError) as e:
-                return Verdict(
-                    FAIL, f"to_config output is not readable JSON config: {e}"
-                )
+                return Verdict(FAIL, f"to_config output is not readable JSON config: {e}")
             verdict = compare_penalty(expected, reread)
             if verdict.status != PASS:
-                verdict.reason = (
-                    f"to_config text read by Python's json: {verdict.reason}"
-                )
+                verdict.reason = f"to_config text read by Python's json: {verdict.reason}"
         return verdict
     if isinstance(expected, list):
         if kind != "array":
@@ -266,9 +235,7 @@ def abbreviate(values: list, head: int = 4, tail: int = 2) -> str:
 
     if len(values) <= head + tail + 1:
         return "[" + ", ".join(show(v) for v in values) + "]"
-    shown = (
-        [show(v) for v in values[:head]] + ["..."] + [show(v) for v in values[-tail:]]
-    )
+    shown = [show(v) for v in values[:head]] + ["..."] + [show(v) for v in values[-tail:]]
     return f"[{', '.join(shown)}] (n={len(values)})"
 
 

@@ -29,9 +29,7 @@ def load(directory: Path, backend: str) -> ExpectedFailures:
     entries: dict[str, str] = {}
     problems: list[str] = []
     if not path.is_file():
-        return ExpectedFailures(
-            backend, path, entries, [f"{path} is missing (create it empty)"]
-        )
+        return ExpectedFailures(backend, path, entries, [f"{path} is missing (create it empty)"])
     for number, line in enumerate(path.read_text().splitlines(), start=1):
         text = line.strip()
         if not text or text.startswith("#"):
@@ -46,42 +44,30 @@ def load(directory: Path, backend: str) -> ExpectedFailures:
     return ExpectedFailures(backend, path, entries, problems)
 
 
-def apply(
-    listed: ExpectedFailures, cells: dict[str, object], known_ids: set[str]
-) -> list[str]:
+def apply(listed: ExpectedFailures, cells: dict[str, object], known_ids: set[str]) -> list[str]:
     """Marks listed failures as XFAIL on the backend's cells (test id -> Cell with .status/.reason)
     and returns the violations. `known_ids` is every id in the suite, including filtered-out ones,
     so that filtering a run never makes entries look stale."""
     violations = list(listed.problems)
     for test_id, reason in sorted(listed.entries.items()):
         if test_id not in known_ids:
-            violations.append(
-                f"{listed.backend}: stale expected failure {test_id} (no such test)"
-            )
+            violations.append(f"{listed.backend}: stale expected failure {test_id} (no such test)")
             continue
         cell = cells.get(test_id)
         if cell is None:
             continue  # Filtered out of this run.
         if cell.status == PASS:
-            violations.append(
-                f"{listed.backend}: {test_id} passes but is listed as failing ({reason})"
-            )
+            violations.append(f"{listed.backend}: {test_id} passes but is listed as failing ({reason})")
         elif cell.status == UNSUPPORTED:
-            violations.append(
-                f"{listed.backend}: {test_id} is listed but not run ({cell.reason})"
-            )
+            violations.append(f"{listed.backend}: {test_id} is listed but not run ({cell.reason})")
         elif cell.status in FAILING:
-            cell.reason = (
-                f"expected failure ({reason}); was {cell.status}: {cell.reason}"
-            )
+            cell.reason = f"expected failure ({reason}); was {cell.status}: {cell.reason}"
             cell.status = XFAIL
     # A teaching backend's bit differences are already drift here; what is left failing for it is a
     # difference in behaviour (an error code, a crash), which must be listed like any other.
     for test_id, cell in sorted(cells.items()):
         if cell.status in FAILING and test_id not in listed.entries:
-            violations.append(
-                f"{listed.backend}: {test_id} {cell.status}: {first_line(cell.reason)}"
-            )
+            violations.append(f"{listed.backend}: {test_id} {cell.status}: {first_line(cell.reason)}")
     return violations
 
 

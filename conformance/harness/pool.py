@@ -4,6 +4,7 @@ worker processes, so that a backend that crashes or hangs costs one test cell, n
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import selectors
@@ -42,9 +43,7 @@ class WorkerClient:
         self.backend_names = backend_names
         self.registry = registry
         self.timeout = timeout
-        self.log_path = (
-            log_dir or Path(os.environ.get("TMPDIR", "/tmp"))
-        ) / f"worker-{_safe(key)}.log"
+        self.log_path = (log_dir or Path(os.environ.get("TMPDIR", "/tmp"))) / f"worker-{_safe(key)}.log"
         self.extra_path = extra_path or []
         self.proc: subprocess.Popen | None = None
         self.seq = 0
@@ -100,19 +99,15 @@ class WorkerClient:
 
     def _kill(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             self.proc.wait()
 
     def _close(self) -> None:
         if self.proc is not None:
             for stream in (self.proc.stdin, self.proc.stdout):
-                try:
+                with contextlib.suppress(OSError):
                     stream.close()
-                except OSError:
-                    pass
         self.proc = None
 
     def stderr_tail(self, lines: int = 12) -> str:
@@ -167,9 +162,7 @@ class WorkerClient:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     self._kill()
-                    raise self._death(
-                        f"no answer within {timeout:g} s (hang); worker killed"
-                    )
+                    raise self._death(f"no answer within {timeout:g} s (hang); worker killed")
                 if not selector.select(remaining):
                     continue
                 chunk = os.read(fd, 1 << 20)
@@ -221,9 +214,7 @@ class WorkerClient:
                     deaths_in_a_row += 1
                     self.last_death = died.reason.splitlines()[0]
                     if answered < len(pending):
-                        on_outcome(
-                            pending[answered], {"kind": "crash", "message": died.reason}
-                        )
+                        on_outcome(pending[answered], {"kind": "crash", "message": died.reason})
                     pending = pending[answered + 1 :]
                     self.restart()
 

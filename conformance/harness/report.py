@@ -56,9 +56,7 @@ def _cell_text(cells: list) -> str:
     if not ran:
         return "gap"
     passed = sum(1 for c in ran if c.status == PASS)
-    marks = "".join(
-        dict.fromkeys(m for status, m in MARKS if any(c.status == status for c in ran))
-    )
+    marks = "".join(dict.fromkeys(m for status, m in MARKS if any(c.status == status for c in ran)))
     return f"{passed}/{len(ran)}{marks}"
 
 
@@ -81,8 +79,7 @@ def matrix_rows(result: RunResult) -> list[list[str]]:
             continue
         for dtype in DTYPES:
             row = [
-                info.name
-                + (" (teaching)" if info.teaching and dtype == "float64" else ""),
+                info.name + (" (teaching)" if info.teaching and dtype == "float64" else ""),
                 dtype[-2:],
             ]
             for op in OPERATIONS:
@@ -93,10 +90,7 @@ def matrix_rows(result: RunResult) -> list[list[str]]:
 
 def terminal_matrix(result: RunResult) -> str:
     rows = matrix_rows(result)
-    widths = [
-        max(len(r[i]) for r in rows if len(r) > i and len(r) > 3)
-        for i in range(len(rows[0]))
-    ]
+    widths = [max(len(r[i]) for r in rows if len(r) > i and len(r) > 3) for i in range(len(rows[0]))]
     lines = []
     for row in rows:
         if len(row) == 3:  # An unavailable backend spans the operation columns.
@@ -131,17 +125,11 @@ def status_totals(result: RunResult) -> dict[str, dict[str, int]]:
 def agreement(result: RunResult) -> dict[tuple[str, str], tuple[int, int]]:
     """For each pair of backends: (bit-identical outcomes, tests both returned something for)."""
     ran = {
-        name: {
-            tid: c.outcome
-            for tid, c in cells.items()
-            if c.outcome and c.outcome.get("kind") != "crash"
-        }
+        name: {tid: c.outcome for tid, c in cells.items() if c.outcome and c.outcome.get("kind") != "crash"}
         for name, cells in result.cells.items()
     }
     pairs = {}
-    for a, b in itertools.combinations(
-        [i.name for i in result.backends if i.unavailable is None], 2
-    ):
+    for a, b in itertools.combinations([i.name for i in result.backends if i.unavailable is None], 2):
         both = ran[a].keys() & ran[b].keys()
         pairs[(a, b)] = (
             sum(1 for t in both if outcomes_agree(ran[a][t], ran[b][t])),
@@ -161,11 +149,7 @@ def drift_summary(result: RunResult) -> list[dict]:
             {
                 "backend": info.name,
                 "drifted": len(cells),
-                "ran": sum(
-                    1
-                    for c in result.cells[info.name].values()
-                    if c.status not in (UNSUPPORTED,)
-                ),
+                "ran": sum(1 for c in result.cells[info.name].values() if c.status not in (UNSUPPORTED,)),
                 "max_ulp": max(ulps) if ulps else None,
                 "median_ulp": finite_median(ulps) if ulps else None,
                 "without_ulp": len(cells) - len(ulps),
@@ -180,25 +164,17 @@ def describe_inputs(test: dict) -> str:
     penalty = test.get("penalty")
     if penalty:
         params = ", ".join(
-            f"{k}={decimal(v)}"
-            for k, v in penalty.items()
-            if k not in ("type", "penalty_factor")
+            f"{k}={decimal(v)}" for k, v in penalty.items() if k not in ("type", "penalty_factor")
         )
         factor = (
-            f", penalty_factor={abbreviate(penalty['penalty_factor'])}"
-            if "penalty_factor" in penalty
-            else ""
+            f", penalty_factor={abbreviate(penalty['penalty_factor'])}" if "penalty_factor" in penalty else ""
         )
         parts.append(f"{penalty['type']}({params}{factor})")
     for name, value in test.get("args", {}).items():
         if isinstance(value, list):
             parts.append(f"{name}={abbreviate(value)}")
         elif isinstance(value, dict):
-            parts.append(
-                f"{name}={{"
-                + ", ".join(f"{k}: {decimal(v)}" for k, v in value.items())
-                + "}"
-            )
+            parts.append(f"{name}={{" + ", ".join(f"{k}: {decimal(v)}" for k, v in value.items()) + "}")
         elif isinstance(value, str) and value.startswith("0x"):
             parts.append(f"{name}={decimal(value)}")
         else:
@@ -250,13 +226,9 @@ def print_summary(result: RunResult, max_mismatches: int = 20) -> None:
         print("\n".join(blocks[:max_mismatches]))
     for summary in drift_summary(result):
         print(
-            f"\nteaching drift, {summary['backend']}: {summary['drifted']} of {summary['ran']} run cases differ; "
-            f"max {summary['max_ulp']} ulp, median {summary['median_ulp']} ulp"
-            + (
-                f", {summary['without_ulp']} NaN/inf-class differences"
-                if summary["without_ulp"]
-                else ""
-            )
+            f"\nteaching drift, {summary['backend']}: {summary['drifted']} of {summary['ran']} cases "
+            f"differ; max {summary['max_ulp']} ulp, median {summary['median_ulp']} ulp"
+            + (f", {summary['without_ulp']} NaN/inf-class differences" if summary["without_ulp"] else "")
         )
     if result.timing:
         print("\ntiming checks:")
@@ -354,9 +326,7 @@ def markdown(result: RunResult) -> str:
 
     lines += ["## Timing checks", ""]
     if result.timing:
-        rows = [
-            ["check", "status", "backend ms", "baseline ms", "speed ratio", "required"]
-        ]
+        rows = [["check", "status", "backend ms", "baseline ms", "speed ratio", "required"]]
         for c in result.timing:
             rows.append(
                 [
@@ -393,9 +363,7 @@ def junit(result: RunResult) -> ET.ElementTree:
     tests = {t["id"]: t for t in result.tests}
     root = ET.Element("testsuites", name="regpen-conformance")
     properties = ET.SubElement(root, "properties")
-    ET.SubElement(
-        properties, "property", name="suite_version", value=result.suite.version
-    )
+    ET.SubElement(properties, "property", name="suite_version", value=result.suite.version)
     for file_name, digest in sorted(result.suite.hashes.items()):
         ET.SubElement(properties, "property", name=f"sha256:{file_name}", value=digest)
     for info in result.backends:
@@ -419,9 +387,7 @@ def junit(result: RunResult) -> ET.ElementTree:
                 ).text = cell.reason
                 counts["failures"] += 1
             elif cell.status == ERRORED:
-                ET.SubElement(
-                    case, "error", message="backend crashed", type="crash"
-                ).text = cell.reason
+                ET.SubElement(case, "error", message="backend crashed", type="crash").text = cell.reason
                 counts["errors"] += 1
             elif cell.status in (UNSUPPORTED, UNAVAILABLE, XFAIL):
                 ET.SubElement(
@@ -431,9 +397,7 @@ def junit(result: RunResult) -> ET.ElementTree:
                 )
                 counts["skipped"] += 1
             elif cell.status == DRIFT:
-                ET.SubElement(
-                    case, "system-out"
-                ).text = f"teaching drift: {cell.reason}"
+                ET.SubElement(case, "system-out").text = f"teaching drift: {cell.reason}"
         suite.set("tests", str(len(cells)))
         for key, value in counts.items():
             suite.set(key, str(value))
@@ -447,9 +411,7 @@ def junit(result: RunResult) -> ET.ElementTree:
             name=f"violation-{index}",
             time="0",
         )
-        ET.SubElement(
-            case, "failure", message=violation.splitlines()[0], type="violation"
-        ).text = violation
+        ET.SubElement(case, "failure", message=violation.splitlines()[0], type="violation").text = violation
         problems += 1
     for check in result.timing:
         case = ET.SubElement(

@@ -58,9 +58,7 @@ class RunResult:
     strict_timing: bool = False
 
     def failed(self) -> bool:
-        timing_failed = self.strict_timing and any(
-            c.status == "fail" for c in self.timing
-        )
+        timing_failed = self.strict_timing and any(c.status == "fail" for c in self.timing)
         return bool(self.violations or self.required_missing or timing_failed)
 
 
@@ -116,15 +114,11 @@ def run(suite: Suite, options: Options) -> RunResult:
     started = time.monotonic()
     registry = load_registry(options.registry)
     backends = select_backends(registry, options.backends)
-    unknown_required = [
-        n for n in options.require if n not in {b.name for b in registry}
-    ]
+    unknown_required = [n for n in options.require if n not in {b.name for b in registry}]
     if unknown_required:
         raise SystemExit(f"--require names unknown backend(s) {unknown_required}")
     if options.require:
-        backends += [
-            b for b in select_backends(registry, options.require) if b not in backends
-        ]
+        backends += [b for b in select_backends(registry, options.require) if b not in backends]
 
     tests = [t for t in suite.tests if options.filter in t["id"]]
     known_ids = {t["id"] for t in suite.tests}
@@ -139,10 +133,7 @@ def run(suite: Suite, options: Options) -> RunResult:
                 ValueError,
                 KeyError,
             ) as e:  # It cannot import its backends.
-                reasons = {
-                    name: f"worker {key} failed to start: {e}"
-                    for name in client.backend_names
-                }
+                reasons = {name: f"worker {key} failed to start: {e}" for name in client.backend_names}
             for backend in (b for b in backends if worker_key(b) == key):
                 result.backends.append(
                     BackendInfo(
@@ -157,26 +148,16 @@ def run(suite: Suite, options: Options) -> RunResult:
 
         for info in result.backends:
             backend = next(b for b in backends if b.name == info.name)
-            result.cells[info.name] = _run_backend(
-                backend, info, tests, workers[info.worker], options
-            )
+            result.cells[info.name] = _run_backend(backend, info, tests, workers[info.worker], options)
             if info.unavailable is None:
                 listed = expected_failures.load(options.expected_dir, info.name)
-                result.violations += expected_failures.apply(
-                    listed, result.cells[info.name], known_ids
-                )
+                result.violations += expected_failures.apply(listed, result.cells[info.name], known_ids)
             elif info.name in options.require:
                 result.required_missing.append(f"{info.name}: {info.unavailable}")
 
         if options.timing_file is not None and Path(options.timing_file).is_file():
-            available = {
-                i.name: workers[i.worker]
-                for i in result.backends
-                if i.unavailable is None
-            }
-            result.timing = timing.run_checks(
-                timing.load(options.timing_file), available, options.timeout
-            )
+            available = {i.name: workers[i.worker] for i in result.backends if i.unavailable is None}
+            result.timing = timing.run_checks(timing.load(options.timing_file), available, options.timeout)
     finally:
         for client in workers.values():
             client.stop()
@@ -213,9 +194,7 @@ def _run_backend(
         verdict = judge(test, outcome)
         status = verdict.status
         if backend.teaching and status == FAIL:
-            status = (
-                DRIFT  # A teaching snippet is measured, not held to the spec's bits.
-            )
+            status = DRIFT  # A teaching snippet is measured, not held to the spec's bits.
         cells[test["id"]] = Cell(status, verdict.reason, verdict.ulp, outcome)
         if progress is not None:
             progress.update(1)

@@ -62,9 +62,7 @@ def load(path: Path) -> list[Check]:
             raise ValueError(f"{path}: check #{number} lacks {missing}")
         unknown = set(table) - set(Check.__dataclass_fields__)
         if unknown:
-            raise ValueError(
-                f"{path}: check #{number} has unknown keys {sorted(unknown)}"
-            )
+            raise ValueError(f"{path}: check #{number} has unknown keys {sorted(unknown)}")
         checks.append(Check(**table))
     return checks
 
@@ -88,18 +86,12 @@ def run_checks(checks: list[Check], workers: dict, timeout: float) -> list[Check
     for check in checks:
         missing = [n for n in (check.backend, check.baseline) if n not in workers]
         if missing:
-            results.append(
-                CheckResult(
-                    check, "skipped", detail=f"not available in this run: {missing}"
-                )
-            )
+            results.append(CheckResult(check, "skipped", detail=f"not available in this run: {missing}"))
             continue
         seconds: dict[str, float] = {}
         failure = ""
         for name in (check.backend, check.baseline):
-            outcome = workers[name].time(
-                request(check, name), max(timeout, 4 * check.budget)
-            )
+            outcome = workers[name].time(request(check, name), max(timeout, 4 * check.budget))
             if outcome.get("kind") != "timing":
                 failure = f"{name} could not be timed: {outcome.get('code') or outcome.get('message')}"
                 break

@@ -42,18 +42,12 @@ def load_registry(spec: str) -> list[Backend]:
 
 
 def decode_penalty(encoded: dict) -> PenaltySpec:
-    params = {
-        k: codec.decode_param(v)
-        for k, v in encoded.items()
-        if k not in ("type", "penalty_factor")
-    }
+    params = {k: codec.decode_param(v) for k, v in encoded.items() if k not in ("type", "penalty_factor")}
     factor = encoded.get("penalty_factor")
     return PenaltySpec(
         type=encoded["type"],
         params=params,
-        penalty_factor=None
-        if factor is None
-        else codec.decode_array(factor, "float64"),
+        penalty_factor=None if factor is None else codec.decode_array(factor, "float64"),
     )
 
 
@@ -62,9 +56,7 @@ def encode_penalty(penalty: PenaltySpec) -> dict:
     for key, value in penalty.params.items():
         encoded[key] = codec.encode_scalar(float(value))
     if penalty.penalty_factor is not None:
-        encoded["penalty_factor"] = codec.encode_array(
-            np.asarray(penalty.penalty_factor, dtype=np.float64)
-        )
+        encoded["penalty_factor"] = codec.encode_array(np.asarray(penalty.penalty_factor, dtype=np.float64))
     return encoded
 
 
@@ -131,14 +123,12 @@ def execute(backend: Backend, test: dict) -> dict:
         return {"kind": "crash", "message": f"unknown operation {operation!r}"}
     except SpecError as e:
         return {"kind": "error", "code": e.code}
-    except Exception:  # noqa: BLE001 - any other exception is the adapter's defect: report it
+    except Exception:  # any other exception is the adapter's defect: report it
         # Anything but a SpecError is a defect of the backend or its adapter, not an error code.
         return {"kind": "crash", "message": traceback.format_exc(limit=4)}
 
 
-def _call(
-    backend: Backend, operation: str, penalty: PenaltySpec, w: np.ndarray
-) -> None:
+def _call(backend: Backend, operation: str, penalty: PenaltySpec, w: np.ndarray) -> None:
     if operation == "value":
         backend.value(penalty, w)
     elif operation == "gradient":
@@ -184,7 +174,7 @@ def measure(backend: Backend, request: dict) -> dict:
         }
     except SpecError as e:
         return {"kind": "error", "code": e.code}
-    except Exception:  # noqa: BLE001 - as in execute(): a defect, reported as a crash
+    except Exception:  # as in execute(): a defect, reported as a crash
         return {"kind": "crash", "message": traceback.format_exc(limit=4)}
 
 
@@ -205,10 +195,8 @@ class Worker:
             try:
                 backend.setup()
                 self.ready.add(name)
-            except Exception:  # noqa: BLE001 - a failed setup is reported on every test it blocks
-                self.setup_failure[name] = "setup failed: " + traceback.format_exc(
-                    limit=4
-                )
+            except Exception:  # a failed setup is reported on every test it blocks
+                self.setup_failure[name] = "setup failed: " + traceback.format_exc(limit=4)
         return backend
 
     def handle(self, request: dict) -> bool:
@@ -218,7 +206,7 @@ class Worker:
             for name, backend in self.backends.items():
                 try:
                     reason = backend.unavailable()
-                except Exception as e:  # noqa: BLE001 - a broken check is a reason too
+                except Exception as e:  # a broken check is a reason too
                     reason = f"unavailable() raised {type(e).__name__}: {e}"
                 status[name] = {"unavailable": reason}
             self.reply({"seq": seq, "backends": status, "pid": os.getpid()})
@@ -226,21 +214,13 @@ class Worker:
             backend = self.prepare(request["backend"])
             failure = self.setup_failure.get(backend.name)
             for index, test in enumerate(request["tests"]):
-                outcome = (
-                    {"kind": "crash", "message": failure}
-                    if failure
-                    else execute(backend, test)
-                )
+                outcome = {"kind": "crash", "message": failure} if failure else execute(backend, test)
                 self.reply({"seq": seq, "index": index, "outcome": outcome})
             self.reply({"seq": seq, "done": True})
         elif cmd == "time":
             backend = self.prepare(request["backend"])
             failure = self.setup_failure.get(backend.name)
-            outcome = (
-                {"kind": "crash", "message": failure}
-                if failure
-                else measure(backend, request)
-            )
+            outcome = {"kind": "crash", "message": failure} if failure else measure(backend, request)
             self.reply({"seq": seq, "outcome": outcome})
         elif cmd == "exit":
             return False
@@ -255,13 +235,9 @@ class Worker:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m harness.worker", description=__doc__.splitlines()[0]
-    )
+    parser = argparse.ArgumentParser(prog="python -m harness.worker", description=__doc__.splitlines()[0])
     parser.add_argument("--registry", default="harness.backends:all_backends")
-    parser.add_argument(
-        "--backends", required=True, help="comma-separated backend names"
-    )
+    parser.add_argument("--backends", required=True, help="comma-separated backend names")
     args = parser.parse_args(argv)
 
     # Keep the protocol on a private copy of stdout; anything else printing to fd 1 goes to stderr.

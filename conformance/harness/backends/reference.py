@@ -42,9 +42,7 @@ def to_regpen(spec: PenaltySpec):
     if spec.type == "l2":
         return regpen.L2(spec.params["lam"], penalty_factor=factor)
     if spec.type == "elastic_net":
-        return regpen.ElasticNet(
-            spec.params["l1"], spec.params["l2"], penalty_factor=factor
-        )
+        return regpen.ElasticNet(spec.params["l1"], spec.params["l2"], penalty_factor=factor)
     raise ValueError(f"unknown penalty type {spec.type!r}")
 
 
@@ -54,9 +52,7 @@ def from_regpen(penalty) -> PenaltySpec:
     else:
         params = {"lam": float(penalty.lam)}
     factor = penalty.penalty_factor
-    return PenaltySpec(
-        penalty.kind, params, None if factor is None else np.asarray(factor, np.float64)
-    )
+    return PenaltySpec(penalty.kind, params, None if factor is None else np.asarray(factor, np.float64))
 
 
 class Reference(Backend):
@@ -73,13 +69,9 @@ class Reference(Backend):
         try:
             import regpen
         except ImportError as e:
-            return (
-                f"the regpen package does not import ({e}): build it with `make python`"
-            )
+            return f"the regpen package does not import ({e}): build it with `make python`"
         missing = [
-            n
-            for n in ("L1", "L2", "ElasticNet", "compute_loss", "from_json")
-            if not hasattr(regpen, n)
+            n for n in ("L1", "L2", "ElasticNet", "compute_loss", "from_json") if not hasattr(regpen, n)
         ]
         return f"regpen lacks {missing}" if missing else None
 
