@@ -1,0 +1,459 @@
+// Correctly rounded sums of non-negative terms (SPEC §2): a fast error-free pass with a proven
+// error bound, and an exact fallback for the cases the bound cannot decide.
+package org.regpen;
+
+import java.math.BigInteger;
+
+/**
+ * The reductions S1 = Σ f·|w|, S2 = Σ f·w² and SSE = Σ r², each rounded once to the working format.
+ *
+ * <p>The fast pass keeps {@value #LANES} independent TwoSum lanes (Ogita–Rump–Oishi Sum2/Dot2): a
+ * running sum per lane and the exact rounding errors of every addition and product, summed into a
+ * compensation. Because every term is non-negative, each partial sum is at most the final sum
+ * {@code s}, so every error piece is at most {@code 2u·s} and the compensation's own rounding error
+ * is at most {@code γ(m)·m·2u·s} for {@code m} pieces. A product that underflows loses at most
+ * half a subnormal ulp per piece; that is added to the bound as an absolute term. The rounded result
+ * is accepted only when the exact sum provably lies strictly inside its rounding interval; ties and
+ * near-ties go to {@link #exact}, which adds the terms as big integers and rounds once.
+ *
+ * <p>The lanes live in small arrays and the inner loop runs over them, so the JIT can vectorize it.
+ */
+final class ExactSum {
+    /** Independent accumulators; a power of two that keeps both lane arrays in L1 cache. */
+    static final int LANES = 256;
+
+    private static final double U = 0x1p-53;
+
+    private ExactSum() {}
+
+    /** What a reduction's terms are made of, for the slow paths. */
+    enum Kind {
+        /** f·|x|. */
+        ABS,
+        /** f·x·x. */
+        SQUARE
+    }
+
+    // ---------------------------------------------------------------- binary64 reductions
+
+    /** RN64(Σ f_i·|w_i|); {@code f} null means every factor is 1. */
+    static double absSum(double[] w, PenaltyFactor f) {
+        int n = w.length;
+        double[] s = new double[LANES];
+        double[] c = new double[LANES];
+        double[] fv = f == null ? null : f.values();
+        for (int base = 0; base < n; base += LANES) {
+            int len = Math.min(LANES, n - base);
+            if (fv == null) {
+                for (int j = 0; j < len; j++) {
+                    double a = Math.abs(w[base + j]);
+                    double sj = s[j];
+                    double t = sj + a;
+                    double z = t - sj;
+                    c[j] += (sj - (t - z)) + (a - z);
+                    s[j] = t;
+                }
+            } else {
+                for (int j = 0; j < len; j++) {
+                    double x = Math.abs(w[base + j]);
+                    double fx = fv[base + j];
+                    double p = fx * x;
+                    double e = Math.fma(fx, x, -p);
+                    double sj = s[j];
+                    double t = sj + p;
+                    double z = t - sj;
+                    c[j] += ((sj - (t - z)) + (p - z)) + e;
+                    s[j] = t;
+                }
+            }
+        }
+        // Without factors no product is formed, so nothing can underflow.
+        long pieces = fv == null ? n : 2L * n;
+        double underflow = fv == null ? 0.0 : 3.0 + f.max();
+        double r = round64(s, c, pieces, underflow);
+        return Double.isNaN(r) ? slow(w, fv, Kind.ABS) : r;
+    }
+
+    /** RN64(Σ f_i·w_i²); {@code f} null means every factor is 1. */
+    static double squareSum(double[] w, PenaltyFactor f) {
+        int n = w.length;
+        double[] s = new double[LANES];
+        double[] c = new double[LANES];
+        double[] fv = f == null ? null : f.values();
+        for (int base = 0; base < n; base += LANES) {
+            int len = Math.min(LANES, n - base);
+            if (fv == null) {
+                for (int j = 0; j < len; j++) {
+                    double x = w[base + j];
+                    double p = x * x;
+                    double e = Math.fma(x, x, -p);
+                    double sj = s[j];
+                    double t = sj + p;
+                    double z = t - sj;
+                    c[j] += ((sj - (t - z)) + (p - z)) + e;
+                    s[j] = t;
+                }
+            } else {
+                for (int j = 0; j < len; j++) {
+                    // f·x² = f·(p + e) = (a + b) + (g + h), each pair an exact product.
+                    double x = w[base + j];
+                    double fx = fv[base + j];
+                    double p = x * x;
+                    double e = Math.fma(x, x, -p);
+                    double a = fx * p;
+                    double b = Math.fma(fx, p, -a);
+                    double g = fx * e;
+                    double h = Math.fma(fx, e, -g);
+                    double sj = s[j];
+                    double t = sj + a;
+                    double z = t - sj;
+                    c[j] += ((sj - (t - z)) + (a - z)) + (b + (g + h));
+                    s[j] = t;
+                }
+            }
+        }
+        long pieces = fv == null ? 2L * n : 5L * n;
+        double underflow = 3.0 + (fv == null ? 1.0 : f.max());
+        double r = round64(s, c, pieces, underflow);
+        return Double.isNaN(r) ? slow(w, fv, Kind.SQUARE) : r;
+    }
+
+    /** RN64(Σ r_i²) with r_i = fl64(y_i − p_i); the arrays have equal lengths. */
+    static double squaredErrorSum(double[] y, double[] yHat) {
+        int n = y.length;
+        double[] s = new double[LANES];
+        double[] c = new double[LANES];
+        for (int base = 0; base < n; base += LANES) {
+            int len = Math.min(LANES, n - base);
+            for (int j = 0; j < len; j++) {
+                double x = y[base + j] - yHat[base + j];
+                double p = x * x;
+                double e = Math.fma(x, x, -p);
+                double sj = s[j];
+                double t = sj + p;
+                double z = t - sj;
+                c[j] += ((sj - (t - z)) + (p - z)) + e;
+                s[j] = t;
+            }
+        }
+        double r = round64(s, c, 2L * n, 4.0);
+        return Double.isNaN(r) ? slow(residuals(y, yHat), null, Kind.SQUARE) : r;
+    }
+
+    // ---------------------------------------------------------------- binary32 reductions
+
+    /** RN32(Σ f_i·|w_i|) with binary32 factors. Every float product is exact in binary64. */
+    static float absSum(float[] w, PenaltyFactor f) {
+        int n = w.length;
+        double[] s = new double[LANES];
+        double[] c = new double[LANES];
+        float[] fv = f == null ? null : f.values32();
+        for (int base = 0; base < n; base += LANES) {
+            int len = Math.min(LANES, n - base);
+            for (int j = 0; j < len; j++) {
+                double a = Math.abs((double) w[base + j]);
+                if (fv != null) {
+                    a *= fv[base + j];
+                }
+                double sj = s[j];
+                double t = sj + a;
+                double z = t - sj;
+                c[j] += (sj - (t - z)) + (a - z);
+                s[j] = t;
+            }
+        }
+        float r = round32(s, c, n);
+        return Float.isNaN(r) ? slow32(widen(w), fv == null ? null : widen(fv), Kind.ABS) : r;
+    }
+
+    /** RN32(Σ f_i·w_i²) with binary32 factors; w² is exact in binary64, f·w² needs one TwoProd. */
+    static float squareSum(float[] w, PenaltyFactor f) {
+        int n = w.length;
+        double[] s = new double[LANES];
+        double[] c = new double[LANES];
+        float[] fv = f == null ? null : f.values32();
+        for (int base = 0; base < n; base += LANES) {
+            int len = Math.min(LANES, n - base);
+            for (int j = 0; j < len; j++) {
+                double x = w[base + j];
+                double p = x * x;
+                double e = 0.0;
+                if (fv != null) {
+                    double fx = fv[base + j];
+                    double q = fx * p;
+                    e = Math.fma(fx, p, -q);
+                    p = q;
+                }
+                double sj = s[j];
+                double t = sj + p;
+                double z = t - sj;
+                c[j] += ((sj - (t - z)) + (p - z)) + e;
+                s[j] = t;
+            }
+        }
+        float r = round32(s, c, 2L * n);
+        return Float.isNaN(r) ? slow32(widen(w), fv == null ? null : widen(fv), Kind.SQUARE) : r;
+    }
+
+    /** RN32(Σ r_i²) with r_i = fl32(y_i − p_i). */
+    static float squaredErrorSum(float[] y, float[] yHat) {
+        int n = y.length;
+        double[] s = new double[LANES];
+        double[] c = new double[LANES];
+        for (int base = 0; base < n; base += LANES) {
+            int len = Math.min(LANES, n - base);
+            for (int j = 0; j < len; j++) {
+                double x = y[base + j] - yHat[base + j];
+                double p = x * x;
+                double sj = s[j];
+                double t = sj + p;
+                double z = t - sj;
+                c[j] += (sj - (t - z)) + (p - z);
+                s[j] = t;
+            }
+        }
+        float r = round32(s, c, n);
+        if (!Float.isNaN(r)) {
+            return r;
+        }
+        double[] res = new double[n];
+        for (int i = 0; i < n; i++) {
+            res[i] = y[i] - yHat[i];
+        }
+        return slow32(res, null, Kind.SQUARE);
+    }
+
+    // ---------------------------------------------------------------- rounding with a proof
+
+    /** Folds the lanes with TwoSum into {sum, compensation}; the sum stays the larger part. */
+    private static double[] fold(double[] s, double[] c) {
+        double hi = 0.0;
+        double lo = 0.0;
+        for (int j = 0; j < LANES; j++) {
+            double t = hi + s[j];
+            double z = t - hi;
+            lo += ((hi - (t - z)) + (s[j] - z)) + c[j];
+            hi = t;
+        }
+        return new double[] {hi, lo};
+    }
+
+    /**
+     * The bound on |exact − (hi + lo)|: the compensation's rounding error for {@code m} pieces of at
+     * most 2u·hi each, plus, where products may underflow, {@code underflow} subnormal ulps per piece
+     * (a few half-ulp losses, one of them scaled by the largest factor).
+     */
+    private static double bound(double hi, long m, double underflow) {
+        double pieces = m + 2.0 * LANES;
+        double mu = pieces * U;
+        double relative = mu / (1.0 - mu) * mu * 2.0 * 1.01;
+        return hi * relative + pieces * underflow * Double.MIN_VALUE;
+    }
+
+    /**
+     * Distance bound between the exact sum and candidate {@code r}, or NaN when the pass saw a
+     * non-finite value. The residual hi − r + lo is formed exactly with two TwoSums.
+     */
+    private static double distance(double hi, double lo, double r, double bound) {
+        double d = hi - r;
+        double z = d - hi;
+        double dErr = (hi - (d - z)) + (-r - z);
+        double t = d + lo;
+        double z2 = t - d;
+        double tErr = (d - (t - z2)) + (lo - z2);
+        return (Math.abs(t) + Math.abs(tErr) + Math.abs(dErr) + bound) * (1.0 + 0x1p-48);
+    }
+
+    /** The rounded sum, or NaN when the fast pass cannot prove it (the caller then goes exact). */
+    private static double round64(double[] s, double[] c, long m, double underflow) {
+        double[] folded = fold(s, c);
+        double hi = folded[0];
+        double lo = folded[1];
+        double r = hi + lo;
+        if (!Double.isFinite(hi) || !Double.isFinite(lo) || !Double.isFinite(r)) {
+            return Double.NaN;
+        }
+        double dist = distance(hi, lo, r, bound(hi, m, underflow));
+        return 2.0 * dist < gapBelow64(r) ? r : Double.NaN;
+    }
+
+    /**
+     * As {@link #round64} with the candidate rounded to binary32. Products of binary32 numbers never
+     * underflow in binary64, so there is no absolute term.
+     */
+    private static float round32(double[] s, double[] c, long m) {
+        double[] folded = fold(s, c);
+        double hi = folded[0];
+        double lo = folded[1];
+        float r = (float) (hi + lo);
+        if (!Double.isFinite(hi) || !Double.isFinite(lo) || !Float.isFinite(r)) {
+            return Float.NaN;
+        }
+        double dist = distance(hi, lo, r, bound(hi, m, 0.0));
+        return 2.0 * dist < gapBelow32(r) ? r : Float.NaN;
+    }
+
+    /** The smaller of the two gaps around r ≥ 0 (below a power of two the spacing halves). */
+    private static double gapBelow64(double r) {
+        double ulp = Math.ulp(r);
+        boolean powerOfTwo = (Double.doubleToRawLongBits(r) & 0xFFFFFFFFFFFFFL) == 0;
+        return powerOfTwo && r > Double.MIN_NORMAL ? ulp / 2 : ulp;
+    }
+
+    private static double gapBelow32(float r) {
+        double ulp = Math.ulp(r);
+        boolean powerOfTwo = (Float.floatToRawIntBits(r) & 0x7FFFFF) == 0;
+        return powerOfTwo && r > Float.MIN_NORMAL ? ulp / 2 : ulp;
+    }
+
+    // ---------------------------------------------------------------- special values and the exact path
+
+    /**
+     * SPEC §2's special values: NaN if a weight is NaN or a term is 0·∞; otherwise +inf if a term
+     * is infinite; otherwise null (every term is finite).
+     */
+    static Double special(double[] x, double[] f) {
+        boolean infinite = false;
+        for (int i = 0; i < x.length; i++) {
+            double xi = x[i];
+            double fi = f == null ? 1.0 : f[i];
+            if (Double.isNaN(xi)) {
+                return Double.NaN;
+            }
+            boolean inf = Double.isInfinite(xi) || Double.isInfinite(fi);
+            if (inf && (xi == 0.0 || fi == 0.0)) {
+                return Double.NaN;
+            }
+            infinite |= inf;
+        }
+        return infinite ? Double.POSITIVE_INFINITY : null;
+    }
+
+    private static double slow(double[] x, double[] f, Kind kind) {
+        Double sp = special(x, f);
+        if (sp != null) {
+            return sp;
+        }
+        return exact(x, f, kind).toDouble();
+    }
+
+    private static float slow32(double[] x, double[] f, Kind kind) {
+        Double sp = special(x, f);
+        if (sp != null) {
+            return sp.floatValue();
+        }
+        return exact(x, f, kind).toFloat();
+    }
+
+    /** The exact sum of the (finite) terms as a dyadic number, never rounded. */
+    static Dyadic exact(double[] x, double[] f, Kind kind) {
+        Dyadic.Sum sum = new Dyadic.Sum();
+        for (int i = 0; i < x.length; i++) {
+            Dyadic term = Dyadic.of(Math.abs(x[i]));
+            if (kind == Kind.SQUARE) {
+                term = term.times(term);
+            }
+            if (f != null) {
+                term = term.times(Dyadic.of(f[i]));
+            }
+            sum.add(term);
+        }
+        return sum.result();
+    }
+
+    private static double[] residuals(double[] y, double[] yHat) {
+        double[] r = new double[y.length];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = y[i] - yHat[i];
+        }
+        return r;
+    }
+
+    private static double[] widen(float[] x) {
+        double[] d = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            d[i] = x[i];
+        }
+        return d;
+    }
+
+    /** An exact non-negative number m·2^e with a big-integer mantissa. */
+    record Dyadic(BigInteger mantissa, int exponent) {
+        /** The exact value of a finite double ≥ 0. */
+        static Dyadic of(double x) {
+            long bits = Double.doubleToRawLongBits(x) & Long.MAX_VALUE;
+            int biased = (int) (bits >>> 52);
+            long fraction = bits & 0xFFFFFFFFFFFFFL;
+            if (biased == 0) {
+                return new Dyadic(BigInteger.valueOf(fraction), -1074);
+            }
+            return new Dyadic(BigInteger.valueOf(fraction | (1L << 52)), biased - 1075);
+        }
+
+        Dyadic times(Dyadic other) {
+            return new Dyadic(mantissa.multiply(other.mantissa), exponent + other.exponent);
+        }
+
+        double toDouble() {
+            return Math.scalb((double) roundedMantissa(53, -1074), lsbExponent(53, -1074));
+        }
+
+        float toFloat() {
+            return Math.scalb((float) roundedMantissa(24, -149), lsbExponent(24, -149));
+        }
+
+        /** The exponent of the last kept bit for a format with p bits and smallest exponent lowest. */
+        private int lsbExponent(int p, int lowest) {
+            int top = exponent + mantissa.bitLength() - 1;
+            return Math.max(top - (p - 1), lowest);
+        }
+
+        /**
+         * The mantissa rounded to the bit at {@link #lsbExponent}, ties to even. It may carry to p + 1
+         * bits; scaling it then still gives the right value, and values past the format's largest
+         * finite number become +inf in {@code Math.scalb}, which is IEEE overflow.
+         */
+        private long roundedMantissa(int p, int lowest) {
+            if (mantissa.signum() == 0) {
+                return 0L;
+            }
+            int shift = lsbExponent(p, lowest) - exponent;
+            if (shift <= 0) {
+                return mantissa.shiftLeft(-shift).longValueExact();
+            }
+            BigInteger kept = mantissa.shiftRight(shift);
+            boolean half = mantissa.testBit(shift - 1);
+            boolean sticky = mantissa.getLowestSetBit() < shift - 1;
+            long q = kept.longValueExact();
+            if (half && (sticky || (q & 1L) == 1L)) {
+                q++;
+            }
+            return q;
+        }
+
+        /** Adds dyadic numbers exactly, aligning them to the smallest exponent seen. */
+        static final class Sum {
+            private BigInteger mantissa = BigInteger.ZERO;
+            private int exponent = Integer.MAX_VALUE;
+
+            void add(Dyadic d) {
+                if (d.mantissa.signum() == 0) {
+                    return;
+                }
+                if (exponent == Integer.MAX_VALUE) {
+                    mantissa = d.mantissa;
+                    exponent = d.exponent;
+                } else if (d.exponent >= exponent) {
+                    mantissa = mantissa.add(d.mantissa.shiftLeft(d.exponent - exponent));
+                } else {
+                    mantissa = mantissa.shiftLeft(exponent - d.exponent).add(d.mantissa);
+                    exponent = d.exponent;
+                }
+            }
+
+            Dyadic result() {
+                return exponent == Integer.MAX_VALUE ? new Dyadic(BigInteger.ZERO, 0) : new Dyadic(mantissa, exponent);
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+// In-JVM timing of one operation, so benchmarks compare kernels without the cost of the bridge.
+package org.regpen;
+
+import java.util.Arrays;
+
+/**
+ * Runs an operation {@code repeats} times on a prepared array and returns the median seconds per
+ * call. Used by the conformance harness's benchmark through JPype.
+ */
+public final class KernelTimer {
+    private KernelTimer() {}
+
+    /** A result the JIT cannot prove unused. */
+    private static volatile double sink;
+
+    public static double time(String operation, Penalty penalty, double[] w, double step, int repeats) {
+        Runnable op = switch (operation) {
+            case "value" -> () -> sink = penalty.value(w);
+            case "gradient" -> () -> sink = penalty.gradient(w)[0];
+            case "prox" -> () -> sink = penalty.prox(w, step)[0];
+            default -> throw new IllegalArgumentException("cannot time " + operation);
+        };
+        return median(op, repeats);
+    }
+
+    public static double time(String operation, Penalty penalty, float[] w, double step, int repeats) {
+        Runnable op = switch (operation) {
+            case "value" -> () -> sink = penalty.value(w);
+            case "gradient" -> () -> sink = penalty.gradient(w)[0];
+            case "prox" -> () -> sink = penalty.prox(w, step)[0];
+            default -> throw new IllegalArgumentException("cannot time " + operation);
+        };
+        return median(op, repeats);
+    }
+
+    private static double median(Runnable op, int repeats) {
+        if (repeats < 1) {
+            throw new IllegalArgumentException("repeats must be >= 1");
+        }
+        // One untimed call lets the JIT and the caches settle before the measured ones.
+        op.run();
+        double[] seconds = new double[repeats];
+        for (int i = 0; i < repeats; i++) {
+            long start = System.nanoTime();
+            op.run();
+            seconds[i] = (System.nanoTime() - start) * 1e-9;
+        }
+        Arrays.sort(seconds);
+        return repeats % 2 == 1 ? seconds[repeats / 2] : 0.5 * (seconds[repeats / 2 - 1] + seconds[repeats / 2]);
+    }
+}

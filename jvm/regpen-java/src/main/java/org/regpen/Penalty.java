@@ -1,0 +1,50 @@
+// The regpen API shared by the three penalties (SPEC §1, §3, §5).
+package org.regpen;
+
+/**
+ * A regularization penalty: its value, (sub)gradient and proximal operator on binary64 or binary32
+ * weights. Results are bit-identical to every other regpen backend: reductions are rounded once
+ * and every other step is the named IEEE operation. Instances are immutable.
+ */
+public sealed interface Penalty permits L1, L2, ElasticNet {
+
+    /** The penalty of {@code w}. */
+    double value(double[] w);
+
+    /** The penalty of {@code w} in binary32; parameters and factors are rounded to binary32 first. */
+    float value(float[] w);
+
+    /** The gradient (for L1 the subgradient that is 0 at 0), elementwise. */
+    double[] gradient(double[] w);
+
+    float[] gradient(float[] w);
+
+    /** The proximal operator with step {@code step} (finite and ≥ 0, else invalid_step). */
+    double[] prox(double[] w, double step);
+
+    float[] prox(float[] w, double step);
+
+    /** The per-coordinate factors, or null when every factor is 1. */
+    PenaltyFactor penaltyFactor();
+
+    /** The same penalty with these factors (glmnet's penalty.factor). */
+    Penalty withPenaltyFactor(double[] factors);
+
+    /** The JSON configuration, e.g. {@code {"type":"l1","lam":0.01}}; it reads back to an equal penalty. */
+    default String toConfig() {
+        return Config.write(this);
+    }
+
+    /** Reads a configuration written by any regpen backend; invalid_config when it cannot be read. */
+    static Penalty fromConfig(String json) {
+        return Config.read(json);
+    }
+
+    /** Validates one penalty parameter and stores −0 as +0. */
+    static double checkParameter(String name, double value) {
+        if (!Double.isFinite(value) || value < 0.0) {
+            throw new RegpenException(ErrorCode.INVALID_LAMBDA, name + " must be finite and >= 0, got " + value);
+        }
+        return value + 0.0;
+    }
+}
