@@ -1,0 +1,382 @@
+(ns regpen.core
+  "regpen in Clojure: L1, L2 and Elastic Net regularization penalties with bit-identical results
+  across languages, following conformance/SPEC.md step by step.
+
+    (require '[regpen.core :as rp])
+    (rp/value (rp/l1 0.01) [0.5 -1.5])                 ;=> 0.02
+    (rp/gradient (rp/l2 0.5 :penalty-factor [0 1]) (double-array [3 4]))
+    (rp/prox (rp/elastic-net 0.1 0.01) (float-array [1 -2]) 0.5)
+    (rp/compute-loss y-true y-pred w (rp/l1 0.01))
+    (rp/from-config (rp/to-config (rp/elastic-net 0.1 0.01)))
+
+  Weights are double or float arrays, or seqs of Doubles or Floats. The element type is the working
+  format: float arrays compute in binary32 and return float arrays, seqs return vectors. Errors are
+  ex-info carrying {:regpen/code :invalid-lambda} (SPEC §4's codes, underscores as hyphens)."
+  (:require [clojure.data.json :as json]
+            [regpen.exact :as exact])
+  (:import (java.math BigDecimal MathContext RoundingMode)))
+
+(set! *warn-on-reflection* true)
+
+;; ---------------------------------------------------------------------------------------------
+;; Errors
+
+(defn- fail
+  "Throws SPEC §4's error `code` (a keyword such as :invalid-lambda) as ex-info."
+  [code message & {:as data}]
+  (throw (ex-info (str (name code) ": " message) (assoc data :regpen/code code))))
+
+;; ---------------------------------------------------------------------------------------------
+;; Working formats
+
+(defmacro ^:private rnd
+  "One IEEE operation's result in the working format. Binary32 steps are computed in binary64 and
+  rounded once to binary32: for one +, −, × or ÷ on binary32 operands this equals the binary32
+  operation, because binary64 has more than 2·24 + 2 bits."
+  [f32? x]
+  `(let [x# ~x] (if ~f32? (double (unchecked-float x#)) x#)))
+
+(defn- in-format
+  "A binary64 parameter, factor or step as the working format sees it: RN32 for float32."
+  ^double [f32? ^double x]
+  (rnd f32? x))
+
+(defn- float-element? [x] (instance? Float x))
+
+(defn- coerce
+  "An input as {:dtype :float64|:float32|nil, :data double-array, :kind :doubles|:floats|:seq}.
+  Float data is widened to double exactly. The dtype of an empty seq is nil: it has no elements to
+  disagree with another argument's."
+  [x]
+  (cond
+    (instance? double/1 x) {:dtype :float64 :data x :kind :doubles}
+    (instance? float/1 x) (let [^floats a x
+                               out (double-array (alength a))]
+                           (dotimes [i (alength a)] (aset out i (double (aget a i))))
+                           {:dtype :float32 :data out :kind :floats})
+    (or (nil? x) (sequential? x) (instance? java.util.List x))
+    (let [xs (vec x)
+          dtype (cond (empty? xs) nil
+                      (every? #(instance? Double %) xs) :float64
+                      (every? float-element? xs) :float32
+                      :else (fail :invalid-dtype
+                                  "elements must all be Doubles or all Floats"))]
+      {:dtype dtype :data (double-array xs) :kind :seq})
+    :else (fail :invalid-dtype (str "expected a double/float array or a seq, got " (type x)))))
+
+(defn- f32? [dtype] (= dtype :float32))
+
+(defn- output
+  "Results (binary64 doubles holding working-format values) in the shape of the input."
+  [{:keys [kind dtype]} ^doubles out]
+  (case kind
+    :doubles out
+    :floats (let [a (float-array (alength out))]
+              (dotimes [i (alength out)] (aset a i (unchecked-float (aget out i))))
+              a)
+    :seq (if (f32? dtype) (mapv unchecked-float out) (vec out))))
+
+(defn- scalar
+  "A reduction's result as the working format's boxed type (Float for float32)."
+  [dtype ^double x]
+  (if (f32? dtype) (unchecked-float x) x))
+
+;; ---------------------------------------------------------------------------------------------
+;; Parameters
+
+(defn- nonneg-finite? [^double x] (and (Double/isFinite x) (>= x 0.0)))
+
+(defn- check-param
+  "A penalty parameter as a binary64 ≥ 0, with −0 stored as +0 (SPEC §1)."
+  [code what x]
+  (if (and (number? x) (nonneg-finite? (double x)))
+    (+ (double x) 0.0)
+    (fail code (str what " must be a finite number >= 0, got " (pr-str x)) :value x)))
+
+(defn- check-factors
+  "Penalty factors as a vector of binary64 ≥ 0 (−0 stored as +0), or nil when absent."
+  [factors]
+  (when (some? factors)
+    (when-not (or (sequential? factors) (instance? java.util.List factors)
+                  (.isArray (class factors)))
+      (fail :invalid-penalty-factor "penalty-factor must be a sequence of numbers"))
+    (mapv #(check-param :invalid-penalty-factor "a penalty factor" %) factors)))
+
+(defn- factors-for
+  "The penalty's factors for n weights in the working format (nil when it has none)."
+  [penalty n f32?]
+  (when-let [pf (:penalty-factor penalty)]
+    (when (not= (count pf) n)
+      (fail :shape-mismatch (str "penalty-factor has " (count pf) " entries for " n " weights")))
+    (let [a (double-array pf)]
+      (when f32? (dotimes [i (alength a)] (aset a i (in-format true (aget a i)))))
+      a)))
+
+;; ---------------------------------------------------------------------------------------------
+;; Element-wise steps shared by the penalties (SPEC §3)
+
+(defn- factor ^double [^doubles f ^long i] (if f (aget f i) 1.0))
+
+(defn- l1-gradient
+  "c_i = lam·f_i; g_i = c_i, −c_i, +0 or NaN by the sign of w_i."
+  ^doubles [f32? ^double lam ^doubles w ^doubles f]
+  (let [out (double-array (alength w))]
+    (dotimes [i (alength w)]
+      (let [c (rnd f32? (* lam (factor f i)))
+            x (aget w i)]
+        ;; Nested ifs rather than cond keep the result a primitive double.
+        (aset out i (if (> x 0.0) c
+                        (if (< x 0.0) (- c)
+                            (if (== x 0.0) 0.0 Double/NaN))))))
+    out))
+
+(defn- l2-gradient
+  "c = 2·lam, c_i = c·f_i, g_i = c_i·w_i."
+  ^doubles [f32? ^double lam ^doubles w ^doubles f]
+  (let [out (double-array (alength w))
+        c (rnd f32? (* 2.0 lam))]
+    (dotimes [i (alength w)]
+      (aset out i (rnd f32? (* (rnd f32? (* c (factor f i))) (aget w i)))))
+    out))
+
+(defn- soft-threshold
+  "w_i moved towards zero by t_i = (step·lam)·f_i, never across it (keeping the sign of zero)."
+  [f32? lam ^doubles w ^doubles f step]
+  (let [out (double-array (alength w))
+        t (rnd f32? (* (double step) (double lam)))]
+    (dotimes [i (alength w)]
+      (let [x (aget w i)
+            d (rnd f32? (- (Math/abs x) (rnd f32? (* t (factor f i)))))]
+        (aset out i (if (Double/isNaN d)
+                      Double/NaN
+                      (Math/copySign (if (> d 0.0) d 0.0) x)))))
+    out))
+
+(defn- shrink
+  "x_i / (1 + k_i) with k = step·(2·lam), k_i = k·f_i: L2's proximal step, in place."
+  [f32? lam ^doubles x ^doubles f step]
+  (let [k (rnd f32? (* (double step) (rnd f32? (* 2.0 (double lam)))))]
+    (dotimes [i (alength x)]
+      (aset x i (rnd f32? (/ (aget x i) (rnd f32? (+ 1.0 (rnd f32? (* k (factor f i)))))))))
+    x))
+
+(defn- add-elementwise
+  "a_i + b_i in the working format, in place in a."
+  ^doubles [f32? ^doubles a ^doubles b]
+  (dotimes [i (alength a)]
+    (aset a i (rnd f32? (+ (aget a i) (aget b i)))))
+  a)
+
+(defn- format-name [f32?] (if f32? :float32 :float64))
+
+(defn- scaled-sum
+  "fl(c × S) for the correctly rounded reduction S of `kind`."
+  [f32? c kind ^doubles w ^doubles f]
+  (rnd f32? (* (double c) (exact/sum kind w f (format-name f32?)))))
+
+;; ---------------------------------------------------------------------------------------------
+;; Penalties
+
+(defprotocol Penalty
+  "A regularization penalty. The public functions below check and convert their inputs, then call
+  these with the working format (f32? true for binary32), weights widened to a double array and
+  the factors in the working format (nil when absent)."
+  (-value [p f32? w f] "The penalty's value, a double holding a working-format number.")
+  (-gradient [p f32? w f] "The (sub)gradient as a fresh double array.")
+  (-prox [p f32? w f step] "The proximal step as a fresh double array.")
+  (config [p] "The penalty as configuration data: a map with string keys, as in its JSON."))
+
+(defn- with-factors [m {:keys [penalty-factor]}]
+  (cond-> m penalty-factor (assoc "penalty_factor" penalty-factor)))
+
+(defrecord L1 [lam penalty-factor]
+  Penalty
+  (-value [_ f32? w f] (scaled-sum f32? (in-format f32? lam) :abs w f))
+  (-gradient [_ f32? w f] (l1-gradient f32? (in-format f32? lam) w f))
+  (-prox [_ f32? w f step] (soft-threshold f32? (in-format f32? lam) w f step))
+  (config [p] (with-factors {"type" "l1" "lam" lam} p)))
+
+(defrecord L2 [lam penalty-factor]
+  Penalty
+  (-value [_ f32? w f] (scaled-sum f32? (in-format f32? lam) :squares w f))
+  (-gradient [_ f32? w f] (l2-gradient f32? (in-format f32? lam) w f))
+  (-prox [_ f32? w f step] (shrink f32? (in-format f32? lam) (aclone ^doubles w) f step))
+  (config [p] (with-factors {"type" "l2" "lam" lam} p)))
+
+(defrecord ElasticNet [l1 l2 penalty-factor]
+  Penalty
+  (-value [_ f32? w f]
+    (rnd f32? (+ (scaled-sum f32? (in-format f32? l1) :abs w f)
+                 (scaled-sum f32? (in-format f32? l2) :squares w f))))
+  (-gradient [_ f32? w f]
+    (add-elementwise f32? (l1-gradient f32? (in-format f32? l1) w f)
+                     (l2-gradient f32? (in-format f32? l2) w f)))
+  (-prox [_ f32? w f step]
+    (shrink f32? (in-format f32? l2) (soft-threshold f32? (in-format f32? l1) w f step) f step))
+  (config [p] (with-factors {"type" "elastic_net" "l1" l1 "l2" l2} p)))
+
+(defn l1
+  "The L1 penalty lam·Σ f_i·|w_i|. Option :penalty-factor, per-weight factors f_i ≥ 0 (default 1)."
+  [lam & {:keys [penalty-factor]}]
+  (->L1 (check-param :invalid-lambda "lam" lam) (check-factors penalty-factor)))
+
+(defn l2
+  "The L2 penalty lam·Σ f_i·w_i² (no ½). Option :penalty-factor as for `l1`."
+  [lam & {:keys [penalty-factor]}]
+  (->L2 (check-param :invalid-lambda "lam" lam) (check-factors penalty-factor)))
+
+(defn elastic-net
+  "The Elastic Net penalty l1·Σ f_i·|w_i| + l2·Σ f_i·w_i². Option :penalty-factor as for `l1`."
+  [l1 l2 & {:keys [penalty-factor]}]
+  (->ElasticNet (check-param :invalid-lambda "l1" l1) (check-param :invalid-lambda "l2" l2)
+                (check-factors penalty-factor)))
+
+;; ---------------------------------------------------------------------------------------------
+;; Operations
+
+(defn value
+  "The penalty's value at weights w: a Double, or a Float for float32 weights."
+  [penalty w]
+  (let [{:keys [dtype data]} (coerce w)
+        f32? (f32? dtype)]
+    (scalar dtype (-value penalty f32? data (factors-for penalty (alength ^doubles data) f32?)))))
+
+(defn gradient
+  "The penalty's (sub)gradient at w, in w's shape and format (+0 at w_i = ±0 for L1)."
+  [penalty w]
+  (let [{:keys [dtype ^doubles data] :as in} (coerce w)
+        f32? (f32? dtype)]
+    (output in (-gradient penalty f32? data (factors-for penalty (alength data) f32?)))))
+
+(defn prox
+  "The proximal operator of step·penalty at w, in w's shape and format. step: finite, ≥ 0."
+  [penalty w step]
+  (let [{:keys [dtype ^doubles data] :as in} (coerce w)
+        f32? (f32? dtype)
+        step (if (and (number? step) (nonneg-finite? (double step)))
+               (in-format f32? (double step))
+               (fail :invalid-step (str "step must be a finite number >= 0, got " (pr-str step))))]
+    (output in (-prox penalty f32? data (factors-for penalty (alength data) f32?) step))))
+
+(defn compute-loss
+  "Mean squared error of y-pred against y-true plus the penalty's value at w. All three share one
+  dtype; y-true and y-pred have the same, non-zero length; w may have any length."
+  [y-true y-pred w penalty]
+  (let [inputs (map coerce [y-true y-pred w])
+        dtypes (set (keep :dtype inputs))
+        _ (when (> (count dtypes) 1)
+            (fail :invalid-dtype (str "mixed dtypes in one call: " dtypes)))
+        dtype (or (first dtypes) :float64)
+        f32? (f32? dtype)
+        [^doubles y ^doubles p ^doubles ws] (map :data inputs)
+        n (alength y)]
+    (when (not= n (alength p))
+      (fail :shape-mismatch (str "y-true has " n " values, y-pred " (alength p))))
+    (let [f (factors-for penalty (alength ws) f32?)]
+      (when (zero? n) (fail :empty-input "no samples"))
+      (let [r (double-array n)]
+        (dotimes [i n] (aset r i (rnd f32? (- (aget y i) (aget p i)))))
+        (let [sse (exact/sum :squares r nil (format-name f32?))
+              mse (rnd f32? (/ sse (rnd f32? (double n))))]
+          (scalar dtype (rnd f32? (+ mse (double (-value penalty f32? ws f))))))))))
+
+(defn l1-regularization
+  "The seed's helper done right: lambda·Σ|w_i| correctly rounded in binary64, that is
+  (value (l1 lambda) weights) with the weights taken as float64."
+  [weights lambda]
+  (let [{:keys [data]} (coerce weights)]
+    (-value (l1 lambda) false data nil)))
+
+;; ---------------------------------------------------------------------------------------------
+;; Configuration (JSON)
+
+(defn- shortest-decimal
+  "The shortest decimal that reads back to x (a finite double): the first precision at which the
+  correctly rounded decimal of x parses to x again."
+  ^BigDecimal [^double x]
+  (let [exact (BigDecimal. x)]
+    (or (some (fn [digits]
+                (let [d (.round exact (MathContext. (int digits) RoundingMode/HALF_EVEN))]
+                  (when (== (Double/parseDouble (str d)) x)
+                    (.stripTrailingZeros d))))
+              (range 1 18))
+        exact)))
+
+(defn to-config
+  "The penalty as JSON text, e.g. {\"type\":\"l1\",\"lam\":0.01}, with numbers in their shortest
+  round-trip form."
+  [penalty]
+  (json/write-str
+   (update-vals (config penalty)
+                (fn [v] (cond (number? v) (shortest-decimal v)
+                              (sequential? v) (mapv shortest-decimal v)
+                              :else v)))))
+
+(def ^:private config-keys
+  {"l1" #{"lam"} "l2" #{"lam"} "elastic_net" #{"l1" "l2"}})
+
+(defn- config-number [k v]
+  (if (number? v)
+    (double v)
+    (fail :invalid-config (str k " must be a number, got " (pr-str v)))))
+
+(defn from-config
+  "The penalty described by JSON text s (as written by `to-config`). Unreadable or malformed
+  configurations are :invalid-config; well-formed ones with bad values get the constructor's code."
+  [s]
+  (let [m (try (json/read-str s :extra-data-fn json/on-extra-throw)
+               (catch Exception e (fail :invalid-config (str "not JSON: " (ex-message e)))))
+        _ (when-not (map? m) (fail :invalid-config "not a JSON object"))
+        type (get m "type")
+        required (or (config-keys type) (fail :invalid-config (str "unknown type " (pr-str type))))
+        allowed (conj required "type" "penalty_factor")
+        unknown (remove allowed (keys m))
+        missing (remove #(contains? m %) required)
+        _ (when (seq unknown) (fail :invalid-config (str "unknown keys " (vec unknown))))
+        _ (when (seq missing) (fail :invalid-config (str "missing keys " (vec missing))))
+        params (into {} (for [k required] [k (config-number k (get m k))]))
+        factors (when (contains? m "penalty_factor")
+                  (let [pf (get m "penalty_factor")]
+                    (when-not (sequential? pf)
+                      (fail :invalid-config "penalty_factor must be a list of numbers"))
+                    (mapv #(config-number "penalty_factor" %) pf)))
+        opts (if factors [:penalty-factor factors] [])]
+    (case type
+      "l1" (apply l1 (params "lam") opts)
+      "l2" (apply l2 (params "lam") opts)
+      "elastic_net" (apply elastic-net (params "l1") (params "l2") opts))))
+
+;; ---------------------------------------------------------------------------------------------
+;; Conversions from other libraries' conventions (SPEC §3's table, binary64 steps in its order)
+
+(defn- convention-input
+  "A converter input within [lo, hi], or :invalid-lambda."
+  ^double [what x ^double lo ^double hi]
+  (if (and (number? x) (Double/isFinite (double x)) (<= lo (double x) hi))
+    (double x)
+    (fail :invalid-lambda (str what " must be a finite number in [" lo ", " hi "], got " (pr-str x)))))
+
+(defn from-sklearn
+  "scikit-learn ElasticNet/Lasso(alpha, l1_ratio) as the Elastic Net with twice its objective."
+  [alpha l1-ratio]
+  (let [alpha (convention-input "alpha" alpha 0.0 Double/MAX_VALUE)
+        ratio (convention-input "l1_ratio" l1-ratio 0.0 1.0)]
+    (elastic-net (* (* 2.0 alpha) ratio) (* alpha (- 1.0 ratio)))))
+
+(defn from-glmnet
+  "glmnet (gaussian) lambda and alpha as the Elastic Net with twice its objective."
+  [lambda alpha]
+  (let [lambda (convention-input "lambda" lambda 0.0 Double/MAX_VALUE)
+        alpha (convention-input "alpha" alpha 0.0 1.0)]
+    (elastic-net (* (* 2.0 lambda) alpha) (* lambda (- 1.0 alpha)))))
+
+(defn from-keras
+  "Keras L1L2(l1, l2): the same objective, so the same numbers."
+  [l1 l2]
+  (elastic-net (convention-input "l1" l1 0.0 Double/MAX_VALUE)
+               (convention-input "l2" l2 0.0 Double/MAX_VALUE)))
+
+(defn from-torch-weight-decay
+  "PyTorch's weight_decay adds weight_decay·w to the gradient: the gradient of L2(weight_decay/2)."
+  [weight-decay]
+  (l2 (/ (convention-input "weight_decay" weight-decay 0.0 Double/MAX_VALUE) 2.0)))

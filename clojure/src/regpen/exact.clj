@@ -1,0 +1,262 @@
+(ns regpen.exact
+  "Correctly rounded sums of non-negative terms (conformance/SPEC.md §2) for regpen.core.
+
+  A sum is RN_F(Σ t_i): the exact real sum, rounded once to binary64 or binary32. Two paths return
+  the same bits:
+  - `exact-sum` adds the terms as exact binary fractions (a BigInteger scaled by a power of two) and
+    rounds once, ties to even. It is the readable reference and the fallback.
+  - `sum` is the fast path: error-free TwoSum/FMA accumulation in primitive doubles with a proven
+    error bound. When the bound cannot rule out a different rounding, it asks `exact-sum`.
+
+  Terms are built from double arrays: `w` (the weights or residuals) and optional factors `f`.
+  Float32 inputs arrive widened to doubles (exactly), so one set of kernels serves both formats:
+  only the final rounding differs. The term kinds are `:abs` (f_i·|w_i|) and `:squares` (f_i·w_i²)."
+  (:import (java.math BigInteger)))
+
+(set! *warn-on-reflection* true)
+
+;; ---------------------------------------------------------------------------------------------
+;; Target formats
+
+(def ^:private formats
+  "Precision p (bits), the exponent of the smallest subnormal's bit, and the largest exponent."
+  {:float64 {:precision 53 :lsb-min -1074 :emax 1023}
+   :float32 {:precision 24 :lsb-min -149 :emax 127}})
+
+(defn- format-of [fmt]
+  (or (formats fmt) (throw (IllegalArgumentException. (str "unknown format " fmt)))))
+
+;; ---------------------------------------------------------------------------------------------
+;; Special values (SPEC §2: checked before summing)
+
+(defn- special-sum
+  "NaN or +inf when SPEC §2's special-value rules decide the sum, or nil when every term is finite.
+  A NaN weight, or an IEEE product 0·∞ in a term, makes the sum NaN; otherwise an infinite term makes
+  it +inf."
+  [kind ^doubles w ^doubles f]
+  (let [n (alength w)
+        squares? (= kind :squares)]
+    (loop [i 0, infinite? false]
+      (if (< i n)
+        (let [x (Math/abs (aget w i))
+              fi (if f (aget f i) 1.0)]
+          (cond
+            (Double/isNaN x) ##NaN
+            (or (Double/isInfinite x) (Double/isInfinite fi))
+            ;; Only here is the IEEE product the term: it is ∞, or NaN for 0·∞.
+            (let [t (if squares? (* (* fi x) x) (* fi x))]
+              (if (Double/isNaN t) ##NaN (recur (inc i) true)))
+            :else (recur (inc i) infinite?)))
+        (when infinite? ##Inf)))))
+
+;; ---------------------------------------------------------------------------------------------
+;; Exact path
+
+(defn- significand
+  "The integer significand m of a finite double x ≥ 0, where x = m·2^(binary-exponent x)."
+  ^long [^double x]
+  (let [bits (Double/doubleToRawLongBits x)
+        frac (bit-and bits 0xfffffffffffff)]
+    (if (zero? (bit-and bits 0x7ff0000000000000))
+      frac
+      (bit-or frac 0x10000000000000))))
+
+(defn- binary-exponent
+  "The exponent e of a finite double x ≥ 0, where x = (significand x)·2^e."
+  ^long [^double x]
+  (let [biased (bit-and (unsigned-bit-shift-right (Double/doubleToRawLongBits x) 52) 0x7ff)]
+    (if (zero? biased) -1074 (- biased 1075))))
+
+(defn round-dyadic
+  "RN_F(m·2^e) for an integer m ≥ 0, as a double (exactly representable in `fmt`): the value rounded
+  once to the format's precision, ties to even, with gradual underflow and overflow to +inf."
+  ^double [^BigInteger m ^long e fmt]
+  (if (zero? (.signum m))
+    0.0
+    (let [{:keys [^long precision ^long lsb-min ^long emax]} (format-of fmt)
+          top (+ e (dec (.bitLength m)))          ; 2^top ≤ value < 2^(top+1)
+          lsb (max (- top (dec precision)) lsb-min) ; weight of the result's last bit
+          shift (- lsb e)
+          q (if (<= shift 0)
+              (.shiftLeft m (int (- shift)))
+              (let [q (.shiftRight m (int shift))
+                    rem (.subtract m (.shiftLeft q (int shift)))
+                    c (.compareTo rem (.shiftLeft BigInteger/ONE (int (dec shift))))]
+                (if (or (pos? c) (and (zero? c) (.testBit q 0)))
+                  (.add q BigInteger/ONE)
+                  q)))]
+      ;; q has at most precision+1 bits (a carry), so it converts to double exactly.
+      (if (> (+ lsb (dec (.bitLength ^BigInteger q))) emax)
+        ##Inf
+        (Math/scalb (.doubleValue ^BigInteger q) (int lsb))))))
+
+(definterface ^:private IAccumulator
+  (^void add [^java.math.BigInteger m ^long e])
+  (^double rounded [fmt]))
+
+(deftype ^:private Accumulator [^:unsynchronized-mutable ^BigInteger acc
+                                ^:unsynchronized-mutable ^long exp]
+  IAccumulator
+  (add [_ m e]
+    ;; Keep acc·2^exp exact: align on the smaller exponent, so no bit is ever dropped.
+    (cond
+      (zero? (.signum m)) nil
+      (zero? (.signum acc)) (do (set! acc m) (set! exp e))
+      (>= e exp) (set! acc (.add acc (.shiftLeft m (int (- e exp)))))
+      :else (do (set! acc (.add (.shiftLeft acc (int (- exp e))) m))
+                (set! exp e))))
+  (rounded [_ fmt] (round-dyadic acc exp fmt)))
+
+(defn- exact-term
+  "The exact term of element x ≥ 0 (finite) with factor fi, as an Accumulator addition."
+  [^Accumulator accumulator squares? ^double x ^double fi]
+  (when (and (pos? x) (pos? fi))
+    (let [mx (BigInteger/valueOf (significand x))
+          ex (binary-exponent x)
+          [m e] (if squares?
+                  [(.multiply mx mx) (* 2 ex)]
+                  [mx ex])
+          [m e] (if (== fi 1.0)
+                  [m e]
+                  [(.multiply ^BigInteger m (BigInteger/valueOf (significand fi)))
+                   (+ (long e) (binary-exponent fi))])]
+      (.add accumulator m (long e)))))
+
+(defn exact-sum
+  "RN_F of the sum of terms of `kind` (:abs or :squares) over w with optional factors f (nil means
+  every factor is 1), computed exactly and rounded once. `fmt` is :float64 or :float32."
+  ^double [kind ^doubles w ^doubles f fmt]
+  (if-some [special (special-sum kind w f)]
+    special
+    (let [accumulator (Accumulator. BigInteger/ZERO 0)
+          squares? (= kind :squares)
+          n (alength w)]
+      (dotimes [i n]
+        (exact-term accumulator squares? (Math/abs (aget w i)) (if f (aget f i) 1.0)))
+      (.rounded accumulator fmt))))
+
+;; ---------------------------------------------------------------------------------------------
+;; Fast path
+
+(def ^:private ^:const tiny
+  "Products below 2^-900 may lose bits to underflow in an FMA TwoProduct, so they go the exact way."
+  (Math/scalb 1.0 (int -900)))
+
+(defn- certify
+  "RN_F of an exact sum S known to satisfy |S − (hi + lo)| ≤ bound, or nil when that interval may hold
+  a rounding boundary (a midpoint between two F numbers), so that only the exact path can decide."
+  [^double hi ^double lo ^double bound fmt]
+  (let [r (+ hi lo)
+        z (- r hi)
+        d (+ (- hi (- r z)) (- lo z))             ; hi + lo = r + d exactly (TwoSum)
+        f32? (= fmt :float32)
+        q (if f32? (double (unchecked-float r)) r)]
+    (cond
+      (not (and (Double/isFinite r) (Double/isFinite d) (Double/isFinite bound)
+                (Double/isFinite q)))
+      nil
+
+      (zero? q)
+      ;; Terms are ≥ 0, so a zero estimate with no error is an exact zero sum.
+      (when (and (zero? r) (zero? d) (zero? bound)) 0.0)
+
+      ;; Below 2^-900 the bound itself could underflow in binary64; let the exact path decide.
+      (and (not f32?) (< q tiny))
+      nil
+
+      :else
+      (let [half-up (if f32? (/ (Math/ulp (unchecked-float q)) 2.0) (/ (Math/ulp q) 2.0))
+            half-down (if f32?
+                        (/ (Math/ulp (Math/nextDown (unchecked-float q))) 2.0)
+                        (/ (Math/ulp (Math/nextDown q)) 2.0))
+            ;; r − q is exact (Sterbenz); the factor covers the rounding of this short sum.
+            offset (* (+ (Math/abs (- r q)) (Math/abs d) bound) (+ 1.0 (Math/scalb 1.0 (int -20))))]
+        (when (< offset (min half-up half-down))
+          q)))))
+
+;; Each kernel is a two-lane Sum2 (Ogita–Rump–Oishi) loop. An element's exact term is split into
+;; a `main` part ≥ 0, added to the lane's sum s by TwoSum, and `small` exact error parts from FMA
+;; TwoProducts. TwoSum's error and the small parts are summed plainly into the lane's correction c,
+;; and their magnitudes into e, so that |c − (their exact sum)| ≤ γ_k·e (k additions per element).
+;; The lanes alternate from one element to the next, which halves the dependency chain on s.
+
+(defmacro ^:private defkernel
+  "Defines (name w f fmt) → RN_F of the sum, or nil when the fast path cannot certify it. `spec`:
+  the :bindings for element i of w (and f), the :main part, the :smalls and the :tiny? test."
+  [name doc {:keys [bindings main smalls tiny?]}]
+  (let [small-syms (vec (repeatedly (count smalls) #(gensym "small")))
+        per-element (inc (count smalls))]
+    `(defn- ~name ~doc [~(with-meta 'w {:tag 'doubles}) ~(with-meta 'f {:tag 'doubles}) ~'fmt]
+       (let [~'n (alength ~'w)]
+         (loop [~'i 0, s0# 0.0, c0# 0.0, e0# 0.0, s1# 0.0, c1# 0.0, e1# 0.0, tiny# false]
+           (if (< ~'i ~'n)
+             (let [~@bindings
+                   main# (double ~main)
+                   s# (+ s0# main#)
+                   z# (- s# s0#)
+                   err# (+ (- s0# (- s# z#)) (- main# z#))
+                   ~@(interleave small-syms smalls)]
+               (recur (inc ~'i) s1# c1# e1#
+                      s# (+ c0# err# ~@small-syms)
+                      (+ e0# (Math/abs err#) ~@(map (fn [x] `(Math/abs ~x)) small-syms))
+                      (or tiny# ~tiny?)))
+             (when-not tiny#
+               (let [hi# (+ s0# s1#)
+                     z# (- hi# s0#)
+                     q# (+ (- s0# (- hi# z#)) (- s1# z#))
+                     lo# (+ (+ c0# c1#) q#)
+                     ;; Per lane at most k = ceil(n/2)·(parts per element) additions, each lane's
+                     ;; error ≤ γ_k·e ≤ 2·k·u·e; the last two additions add γ_2·(|c0|+|c1|+|q|).
+                     k# (double (* ~per-element (quot (inc ~'n) 2)))
+                     bound# (+ (* (+ e0# e1#) (* (+ k# 2.0) (Math/scalb 1.0 (int -52))))
+                               (* (+ (Math/abs c0#) (Math/abs c1#) (Math/abs q#))
+                                  (Math/scalb 1.0 (int -50))))]
+                 (certify hi# lo# bound# ~'fmt)))))))))
+
+(defkernel abs-kernel
+  "Σ|w_i| without factors: every term is a double already."
+  {:bindings [x (Math/abs (aget w i))]
+   :main x
+   :smalls []
+   :tiny? false})
+
+(defkernel abs-factor-kernel
+  "Σ f_i·|w_i|: f_i·|w_i| = p + fma(f_i, |w_i|, −p) exactly unless the product is tiny."
+  {:bindings [x (Math/abs (aget w i)) fi (aget f i) p (* fi x)]
+   :main p
+   :smalls [(Math/fma fi x (- p))]
+   :tiny? (and (< p tiny) (pos? x) (pos? fi))})
+
+(defkernel squares-kernel
+  "Σ w_i²: w_i² = p + fma(w_i, w_i, −p) exactly unless the square is tiny."
+  {:bindings [x (aget w i) p (* x x)]
+   :main p
+   :smalls [(Math/fma x x (- p))]
+   :tiny? (and (< p tiny) (not (zero? x)))})
+
+(defkernel squares-factor-kernel
+  "Σ f_i·w_i²: with w_i² = p + e, f_i·p = p1 + e1 and f_i·e = p2 + e2 (FMA TwoProducts), all exact
+  unless f_i·w_i² is tiny."
+  {:bindings [x (aget w i) fi (aget f i)
+         p (* x x) e (Math/fma x x (- p))
+         p1 (* fi p) e1 (Math/fma fi p (- p1))
+         p2 (* fi e) e2 (Math/fma fi e (- p2))]
+   :main p1
+   :smalls [e1 p2 e2]
+   :tiny? (and (< p1 tiny) (not (zero? x)) (pos? fi))})
+
+(defn fast-sum
+  "The fast path alone: RN_F of the sum (see `exact-sum`), or nil when it cannot certify the rounding
+  (a sum next to a rounding boundary, tiny or huge terms, specials). Exposed for tests and benchmarks."
+  [kind ^doubles w ^doubles f fmt]
+  (case kind
+    :abs (if f (abs-factor-kernel w f fmt) (abs-kernel w f fmt))
+    :squares (if f (squares-factor-kernel w f fmt) (squares-kernel w f fmt))))
+
+(defn sum
+  "RN_F of the sum of terms of `kind` (:abs or :squares) over w with optional factors f: the fast
+  path when it can prove its rounding, else the exact path. Same bits as `exact-sum`, always."
+  ^double [kind ^doubles w ^doubles f fmt]
+  (if-some [r (fast-sum kind w f fmt)]
+    (double r)
+    (exact-sum kind w f fmt)))
