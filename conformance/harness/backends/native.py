@@ -1,0 +1,96 @@
+"""Adapters for the native C++ backend: one per binding (pybind11, cffi) and per instruction set.
+
+`native-pybind-<isa>` calls regpen.native (the pybind11 extension), `native-cffi-<isa>` calls
+regpen.c_abi (cffi over libregpen.so). Each forces its ISA before every call, so the kernels of
+every SIMD level the CPU has are checked against the vectors. Parameters reach the C library
+unvalidated (a plain record, not regpen's checked classes), so its own checks produce the codes.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from harness.backend import Backend, Capabilities, PenaltySpec, SpecError
+
+ISAS = ("scalar", "avx2", "avx512")
+BINDINGS = {"pybind": "regpen.native", "cffi": "regpen.c_abi"}
+_CONFIG_GAP = "C ABI covers numerics only; configuration lives in each host language"
+
+
+@dataclass(frozen=True)
+class _Penalty:
+    """The attributes the bindings read, straight from the vector."""
+
+    kind: str
+    l1: float
+    l2: float
+    penalty_factor: np.ndarray | None
+
+
+def _penalty(spec: PenaltySpec) -> _Penalty:
+    if spec.type == "elastic_net":
+        l1, l2 = spec.params["l1"], spec.params["l2"]
+    elif spec.type == "l1":
+        l1, l2 = spec.params["lam"], 0.0
+    else:
+        l1, l2 = 0.0, spec.params["lam"]
+    return _Penalty(spec.type, l1, l2, spec.penalty_factor)
+
+
+class Native(Backend):
+    language = "C++"
+    capabilities = Capabilities(
+        dtypes=("float64", "float32"),
+        operations=("value", "gradient", "prox", "loss"),
+        features=("penalty_factor", "mixed_dtype"),
+        gaps={op: _CONFIG_GAP for op in ("from_config", "config_roundtrip", "convert")},
+    )
+
+    def __init__(self, binding: str, isa: str) -> None:
+        self.binding, self.isa = binding, isa
+        self.name = f"native-{binding}-{isa}"
+        self.worker = self.name
+        self._module: Any = None
+
+    def _load(self) -> Any:
+        if self._module is None:
+            self._module = importlib.import_module(BINDINGS[self.binding])
+        return self._module
+
+    def unavailable(self) -> str | None:
+        try:
+            module = self._load()
+        except ImportError as e:
+            return f"{BINDINGS[self.binding]} does not import ({e}); build it with `make python`"
+        if self.isa not in module.available_isas():
+            return f"this CPU (or build) has no {self.isa} support"
+        return None
+
+    def _call(self, operation: str, *args: Any) -> Any:
+        import regpen
+
+        module = self._load()
+        module.set_isa(self.isa)
+        try:
+            return getattr(module, operation)(*args)
+        except regpen.RegpenError as e:
+            raise SpecError(e.code, str(e)) from e
+
+    def value(self, penalty, w):
+        return self._call("value", _penalty(penalty), w)
+
+    def gradient(self, penalty, w):
+        return self._call("gradient", _penalty(penalty), w)
+
+    def prox(self, penalty, w, step):
+        return self._call("prox", _penalty(penalty), w, step)
+
+    def loss(self, penalty, y_true, y_pred, w):
+        return self._call("loss", y_true, y_pred, w, _penalty(penalty))
+
+
+BACKENDS = [Native(binding, isa) for binding in BINDINGS for isa in ISAS]

@@ -1,0 +1,78 @@
+// kernels.h - the interface between the drivers (regpen.cc) and the per-ISA kernel files.
+//
+// Each ISA file (kernels_portable.cc, kernels_avx2.cc, kernels_avx512.cc) fills one Kernels table;
+// dispatch.cc picks the best table the CPU supports. Every kernel returns the same bits on every
+// ISA: the reductions only feed the correctly rounded finish in sum2.cc, and the elementwise
+// kernels are sequences of single IEEE operations with no contraction.
+#ifndef REGPEN_KERNELS_H
+#define REGPEN_KERNELS_H
+
+#include <cstddef>
+#include <cstdint>
+
+namespace regpen::detail {
+
+// The state of a many-lane Sum2 accumulation (Ogita, Rump and Oishi): lane j holds an
+// approximate sum s[j] and a running sum c[j] of the error terms of every TwoSum (and TwoProd)
+// that updated s[j]. `per_lane` counts the terms each lane has received, padding included; the
+// error bound in sum2.cc needs it.
+struct LaneSums {
+  static constexpr int kMaxLanes = 64;
+  double s[kMaxLanes];
+  double c[kMaxLanes];
+  int lanes;
+  uint64_t per_lane;
+  void reset(int lane_count) {
+    lanes = lane_count;
+    per_lane = 0;
+    for (int j = 0; j < kMaxLanes; ++j) s[j] = c[j] = 0.0;
+  }
+};
+
+// Coefficients of the elementwise operations, already in the working format T (spec section 3).
+// gradient: a = lam of the L1 part, b = fl(2 * lam) of the L2 part.
+// prox:     a = fl(step * lam) of the L1 part, b = fl(step * fl(2 * lam)) of the L2 part.
+// With factors, the per-element coefficients are fl(a * f_i) and fl(b * f_i), f_i rounded to T.
+template <class T>
+struct ElementCoefficients {
+  int kind;  // REGPEN_L1, REGPEN_L2 or REGPEN_ELASTIC_NET
+  T a;
+  T b;
+};
+
+template <class T>
+using SumKernel = void (*)(const T* x, size_t n, LaneSums& sums);
+template <class T>
+using BothKernel = void (*)(const T* x, size_t n, LaneSums& abs_sums, LaneSums& square_sums);
+template <class T>
+using ElementKernel = void (*)(const ElementCoefficients<T>& k, const T* w, const double* factors,
+                               size_t n, T* out);
+
+struct Kernels {
+  const char* name;
+  int lanes;  // lanes of every LaneSums the reduction kernels update
+  // Sum2 accumulation of |x_i| (abs), x_i * x_i (square) or both in one pass, over contiguous
+  // input; inputs are non-negative terms after the abs, so no cancellation happens.
+  SumKernel<double> abs_f64, square_f64;
+  BothKernel<double> both_f64;
+  SumKernel<float> abs_f32, square_f32;
+  BothKernel<float> both_f32;
+  // Elementwise operations over contiguous input; factors may be null (all ones).
+  ElementKernel<double> gradient_f64, prox_f64;
+  ElementKernel<float> gradient_f32, prox_f32;
+};
+
+extern const Kernels kPortableKernels;
+#if REGPEN_HAVE_AVX2
+extern const Kernels kAvx2Kernels;
+#endif
+#if REGPEN_HAVE_AVX512
+extern const Kernels kAvx512Kernels;
+#endif
+
+// The active table (dispatch.cc).
+const Kernels& active_kernels();
+
+}  // namespace regpen::detail
+
+#endif  // REGPEN_KERNELS_H

@@ -1,0 +1,32 @@
+// kernels_avx512.cc - the AVX-512 kernels (compiled with -mavx512f -mavx512dq and friends, used
+// only when the CPU and the OS support AVX-512F and AVX-512DQ).
+#include <immintrin.h>
+
+namespace regpen::detail {
+namespace {
+
+struct Avx512Traits {
+  using Reg = __m512d;
+  static constexpr int kWidth = 8;
+  static Reg load(const double* p) { return _mm512_loadu_pd(p); }
+  static Reg load_f32(const float* p) { return _mm512_cvtps_pd(_mm256_loadu_ps(p)); }
+  static void store(double* p, Reg v) { _mm512_storeu_pd(p, v); }
+  static Reg add(Reg a, Reg b) { return _mm512_add_pd(a, b); }
+  static Reg sub(Reg a, Reg b) { return _mm512_sub_pd(a, b); }
+  static Reg mul(Reg a, Reg b) { return _mm512_mul_pd(a, b); }
+  // Clearing the sign bit with an integer AND (AVX-512F) is the exact absolute value.
+  static Reg abs(Reg a) {
+    const __m512i magnitude = _mm512_set1_epi64(0x7fffffffffffffffLL);
+    return _mm512_castsi512_pd(_mm512_and_si512(_mm512_castpd_si512(a), magnitude));
+  }
+  static Reg product_error(Reg x, Reg p) { return _mm512_fmsub_pd(x, x, p); }
+};
+
+}  // namespace
+}  // namespace regpen::detail
+
+#include "kernels_impl.h"
+
+namespace regpen::detail {
+const Kernels kAvx512Kernels = make_kernels<Avx512Traits>("avx512");
+}  // namespace regpen::detail

@@ -1,0 +1,244 @@
+// kernels_impl.h - the kernel algorithms, written once over a small vector type and compiled once
+// per ISA file with that file's target flags.
+//
+// Everything here has internal linkage (an unnamed namespace), so each ISA file gets its own copy
+// and the linker can never substitute an AVX-512 instantiation into the portable path.
+//
+// An ISA file defines a traits type V before including this header:
+//   V::Reg, V::kWidth (binary64 lanes), zero(), load(const double*), load_f32(const float*) (widens
+//   kWidth binary32 values exactly), store(double*, Reg), add, sub, mul, abs, and
+//   product_error(x, p) = fma(x, x, -p), the exact error of p = fl(x * x) when it does not underflow.
+#ifndef REGPEN_KERNELS_IMPL_H
+#define REGPEN_KERNELS_IMPL_H
+
+#include <cmath>
+#include <cstring>
+
+#include "kernels.h"
+#include "regpen.h"
+
+namespace regpen::detail {
+namespace {
+
+// How the terms are formed from the loaded values.
+enum class Term { kAbs, kSquare, kExactSquare };
+
+// Knuth's TwoSum: s + e == a + b exactly, for any finite a and b (6 operations, no branch).
+template <class V>
+inline void two_sum(typename V::Reg a, typename V::Reg b, typename V::Reg& s, typename V::Reg& e) {
+  s = V::add(a, b);
+  const typename V::Reg bb = V::sub(s, a);
+  e = V::add(V::sub(a, V::sub(s, bb)), V::sub(b, bb));
+}
+
+// One Sum2 step of lane (s, c) with the value x: adds the term of x.
+template <class V, Term kTerm>
+inline void step(typename V::Reg x, typename V::Reg& s, typename V::Reg& c) {
+  using Reg = typename V::Reg;
+  Reg e;
+  if constexpr (kTerm == Term::kAbs) {
+    two_sum<V>(s, V::abs(x), s, e);
+    c = V::add(c, e);
+  } else if constexpr (kTerm == Term::kExactSquare) {
+    // binary32 values widened to binary64: the square is exact, no TwoProd needed.
+    two_sum<V>(s, V::mul(x, x), s, e);
+    c = V::add(c, e);
+  } else {
+    const Reg p = V::mul(x, x);
+    const Reg perr = V::product_error(x, p);
+    two_sum<V>(s, p, s, e);
+    c = V::add(c, V::add(e, perr));
+  }
+}
+
+template <class V, class T>
+inline typename V::Reg load_any(const T* p) {
+  if constexpr (sizeof(T) == sizeof(double)) {
+    return V::load(p);
+  } else {
+    return V::load_f32(p);
+  }
+}
+
+// The number of independent accumulators per lane group: enough to hide the add latency.
+constexpr int kUnroll = 4;
+
+// Sum2 over x[0..n) into `first` (and `second`, when kBoth), updating lane state in place.
+// A tail shorter than one block is zero-padded; zero terms leave the sums unchanged.
+template <class V, class T, Term kFirst, bool kBoth, Term kSecond>
+void accumulate(const T* x, size_t n, LaneSums& first, LaneSums* second) {
+  using Reg = typename V::Reg;
+  constexpr int W = V::kWidth;
+  constexpr size_t kBlock = size_t{kUnroll} * W;
+  Reg s1[kUnroll], c1[kUnroll], s2[kUnroll], c2[kUnroll];
+  for (int u = 0; u < kUnroll; ++u) {
+    s1[u] = V::load(first.s + u * W);
+    c1[u] = V::load(first.c + u * W);
+    if constexpr (kBoth) {
+      s2[u] = V::load(second->s + u * W);
+      c2[u] = V::load(second->c + u * W);
+    }
+  }
+  size_t i = 0;
+  uint64_t blocks = 0;
+  for (; i + kBlock <= n; i += kBlock, ++blocks) {
+    for (int u = 0; u < kUnroll; ++u) {
+      const Reg v = load_any<V>(x + i + u * W);
+      step<V, kFirst>(v, s1[u], c1[u]);
+      if constexpr (kBoth) step<V, kSecond>(v, s2[u], c2[u]);
+    }
+  }
+  if (i < n) {
+    T tail[kBlock];
+    for (size_t k = 0; k < kBlock; ++k) tail[k] = T(0);
+    std::memcpy(tail, x + i, (n - i) * sizeof(T));
+    for (int u = 0; u < kUnroll; ++u) {
+      const Reg v = load_any<V>(tail + u * W);
+      step<V, kFirst>(v, s1[u], c1[u]);
+      if constexpr (kBoth) step<V, kSecond>(v, s2[u], c2[u]);
+    }
+    ++blocks;
+  }
+  for (int u = 0; u < kUnroll; ++u) {
+    V::store(first.s + u * W, s1[u]);
+    V::store(first.c + u * W, c1[u]);
+    if constexpr (kBoth) {
+      V::store(second->s + u * W, s2[u]);
+      V::store(second->c + u * W, c2[u]);
+    }
+  }
+  first.per_lane += blocks;
+  if constexpr (kBoth) second->per_lane += blocks;
+}
+
+template <class V>
+void abs_f64(const double* x, size_t n, LaneSums& s) {
+  accumulate<V, double, Term::kAbs, false, Term::kAbs>(x, n, s, nullptr);
+}
+template <class V>
+void square_f64(const double* x, size_t n, LaneSums& s) {
+  accumulate<V, double, Term::kSquare, false, Term::kAbs>(x, n, s, nullptr);
+}
+template <class V>
+void both_f64(const double* x, size_t n, LaneSums& a, LaneSums& q) {
+  accumulate<V, double, Term::kAbs, true, Term::kSquare>(x, n, a, &q);
+}
+template <class V>
+void abs_f32(const float* x, size_t n, LaneSums& s) {
+  accumulate<V, float, Term::kAbs, false, Term::kAbs>(x, n, s, nullptr);
+}
+template <class V>
+void square_f32(const float* x, size_t n, LaneSums& s) {
+  accumulate<V, float, Term::kExactSquare, false, Term::kAbs>(x, n, s, nullptr);
+}
+template <class V>
+void both_f32(const float* x, size_t n, LaneSums& a, LaneSums& q) {
+  accumulate<V, float, Term::kAbs, true, Term::kExactSquare>(x, n, a, &q);
+}
+
+// The elementwise operations, written as branch-free selects so that the compiler vectorizes
+// them for the file's ISA. Each line is one IEEE step of spec section 3; no step is fused.
+
+// The L1 subgradient: c if w > 0, -c if w < 0, +0 if w is a zero, NaN if w is NaN.
+template <class T>
+inline T l1_gradient(T c, T w) {
+  T g = w > T(0) ? c : T(0);
+  g = w < T(0) ? -c : g;
+  return w != w ? w : g;
+}
+
+// Soft threshold: d = fl(|w| - t); NaN if d is NaN, copysign(d, w) if d > 0, else copysign(+0, w).
+template <class T>
+inline T soft_threshold(T w, T t) {
+  const T d = std::fabs(w) - t;
+  const T r = d > T(0) ? std::copysign(d, w) : std::copysign(T(0), w);
+  return d != d ? d : r;
+}
+
+template <class T>
+void gradient(const ElementCoefficients<T>& k, const T* w, const double* f, size_t n, T* out) {
+  const T a = k.a, b = k.b;
+  switch (k.kind) {
+    case REGPEN_L1:
+      if (f == nullptr) {
+        for (size_t i = 0; i < n; ++i) out[i] = l1_gradient(a, w[i]);
+      } else {
+        for (size_t i = 0; i < n; ++i) out[i] = l1_gradient(T(a * static_cast<T>(f[i])), w[i]);
+      }
+      break;
+    case REGPEN_L2:
+      if (f == nullptr) {
+        for (size_t i = 0; i < n; ++i) out[i] = b * w[i];
+      } else {
+        for (size_t i = 0; i < n; ++i) out[i] = T(b * static_cast<T>(f[i])) * w[i];
+      }
+      break;
+    default:
+      if (f == nullptr) {
+        for (size_t i = 0; i < n; ++i) out[i] = l1_gradient(a, w[i]) + T(b * w[i]);
+      } else {
+        for (size_t i = 0; i < n; ++i) {
+          const T fi = static_cast<T>(f[i]);
+          out[i] = l1_gradient(T(a * fi), w[i]) + T(T(b * fi) * w[i]);
+        }
+      }
+      break;
+  }
+}
+
+template <class T>
+void prox(const ElementCoefficients<T>& k, const T* w, const double* f, size_t n, T* out) {
+  const T a = k.a, b = k.b;
+  switch (k.kind) {
+    case REGPEN_L1:
+      if (f == nullptr) {
+        for (size_t i = 0; i < n; ++i) out[i] = soft_threshold(w[i], a);
+      } else {
+        for (size_t i = 0; i < n; ++i) out[i] = soft_threshold(w[i], T(a * static_cast<T>(f[i])));
+      }
+      break;
+    case REGPEN_L2: {
+      if (f == nullptr) {
+        const T d = T(1) + b;
+        for (size_t i = 0; i < n; ++i) out[i] = w[i] / d;
+      } else {
+        for (size_t i = 0; i < n; ++i) out[i] = w[i] / T(T(1) + T(b * static_cast<T>(f[i])));
+      }
+      break;
+    }
+    default: {
+      if (f == nullptr) {
+        const T d = T(1) + b;
+        for (size_t i = 0; i < n; ++i) out[i] = soft_threshold(w[i], a) / d;
+      } else {
+        for (size_t i = 0; i < n; ++i) {
+          const T fi = static_cast<T>(f[i]);
+          out[i] = soft_threshold(w[i], T(a * fi)) / T(T(1) + T(b * fi));
+        }
+      }
+      break;
+    }
+  }
+}
+
+// The table of one ISA, built from its traits type.
+template <class V>
+constexpr Kernels make_kernels(const char* name) {
+  return Kernels{name,
+                 kUnroll * V::kWidth,
+                 &abs_f64<V>,
+                 &square_f64<V>,
+                 &both_f64<V>,
+                 &abs_f32<V>,
+                 &square_f32<V>,
+                 &both_f32<V>,
+                 &gradient<double>,
+                 &prox<double>,
+                 &gradient<float>,
+                 &prox<float>};
+}
+
+}  // namespace
+}  // namespace regpen::detail
+
+#endif  // REGPEN_KERNELS_IMPL_H

@@ -1,0 +1,255 @@
+// sums.cc - the drivers of the correctly rounded reductions (see sums.h and native/DESIGN.md).
+#include "sums.h"
+
+#include <cmath>
+#include <limits>
+
+#include "exact.h"
+
+namespace regpen::detail {
+namespace {
+
+constexpr double kUnitRoundoff = 0x1p-53;
+// Inputs are gathered into blocks of this many elements when they are strided or computed.
+constexpr size_t kChunk = 2048;
+
+inline void two_sum(double a, double b, double& s, double& e) {
+  s = a + b;
+  const double bb = s - a;
+  e = (a - (s - bb)) + (b - bb);
+}
+
+// The fast path decides only results comfortably inside the normal range of T, so that the gaps
+// to the neighbours of the result are exact and the bound's own arithmetic cannot underflow.
+template <class T>
+struct Range;
+template <>
+struct Range<double> {
+  static constexpr double kLow = 0x1p-960;
+  static constexpr double kHigh = 0x1p1000;
+};
+template <>
+struct Range<float> {
+  static constexpr double kLow = 0x1p-100;
+  static constexpr double kHigh = 0x1p120;
+};
+
+// One term of the exact path; returns false when the term is NaN or infinite (and records which).
+struct Specials {
+  bool nan = false;
+  bool inf = false;
+};
+
+template <class T>
+inline void add_exact(ExactSum& acc, Specials& sp, T value, const double* factors, size_t i,
+                      bool square) {
+  const double x = std::fabs(static_cast<double>(value));
+  const double f = factors != nullptr ? static_cast<double>(static_cast<T>(factors[i])) : 1.0;
+  if (std::isnan(x)) {
+    sp.nan = true;
+  } else if (std::isinf(x) || std::isinf(f)) {
+    // The IEEE product of the term: infinite, or NaN for 0 * inf (spec section 2). Squares of
+    // binary32 values cannot underflow in binary64, so x * x is never a spurious zero here.
+    const double t = square ? f * (x * x) : f * x;
+    if (std::isnan(t)) {
+      sp.nan = true;
+    } else {
+      sp.inf = true;
+    }
+  } else if (factors == nullptr) {
+    if (square) {
+      acc.add_product(x, x);
+    } else {
+      acc.add(x);
+    }
+  } else if (square) {
+    acc.add_product3(f, x, x);
+  } else {
+    acc.add_product(f, x);
+  }
+}
+
+template <class T>
+T round_exact(ExactSum& acc, const Specials& sp) {
+  if (sp.nan) return std::numeric_limits<T>::quiet_NaN();
+  if (sp.inf) return std::numeric_limits<T>::infinity();
+  if constexpr (sizeof(T) == sizeof(double)) {
+    return acc.round_f64();
+  } else {
+    return acc.round_f32();
+  }
+}
+
+// The TwoProd errors of binary64 squares are exact unless they underflow; each then loses at
+// most half the smallest subnormal, so n terms lose less than n * 2^-1074 in all.
+template <class T>
+double square_absolute_error(size_t n) {
+  if constexpr (sizeof(T) == sizeof(double)) {
+    return static_cast<double>(n) * 0x1p-1074;
+  } else {
+    return 0.0;
+  }
+}
+
+// Runs the kernels over a strided array, gathering strided input into contiguous blocks.
+template <class T>
+void accumulate_weights(const Kernels& k, const T* w, size_t n, ptrdiff_t stride, LaneSums* abs,
+                        LaneSums* square) {
+  auto run = [&](const T* x, size_t m) {
+    if constexpr (sizeof(T) == sizeof(double)) {
+      if (abs != nullptr && square != nullptr) {
+        k.both_f64(x, m, *abs, *square);
+      } else if (abs != nullptr) {
+        k.abs_f64(x, m, *abs);
+      } else {
+        k.square_f64(x, m, *square);
+      }
+    } else {
+      if (abs != nullptr && square != nullptr) {
+        k.both_f32(x, m, *abs, *square);
+      } else if (abs != nullptr) {
+        k.abs_f32(x, m, *abs);
+      } else {
+        k.square_f32(x, m, *square);
+      }
+    }
+  };
+  if (stride == 1) {
+    run(w, n);
+    return;
+  }
+  T buffer[kChunk];
+  for (size_t start = 0; start < n; start += kChunk) {
+    const size_t m = n - start < kChunk ? n - start : kChunk;
+    for (size_t i = 0; i < m; ++i) buffer[i] = w[static_cast<ptrdiff_t>(start + i) * stride];
+    run(buffer, m);
+  }
+}
+
+}  // namespace
+
+template <class T>
+bool finish_sum(const LaneSums& sums, double absolute_error, T* out) {
+  double hi = 0.0, lo = 0.0, lane_total = 0.0, spread = 0.0;
+  bool all_zero = absolute_error == 0.0;
+  for (int j = 0; j < sums.lanes; ++j) {
+    const double s = sums.s[j], c = sums.c[j];
+    if (!std::isfinite(s) || !std::isfinite(c)) return false;
+    all_zero = all_zero && s == 0.0 && c == 0.0;
+    lane_total += s;
+    double t;
+    two_sum(hi, s, hi, t);
+    lo += t + c;
+    spread += std::fabs(t) + std::fabs(c);
+  }
+  if (all_zero) {
+    // Every lane sum is monotone from zero, so s == 0 means every term of the lane was zero.
+    *out = T(0);
+    return true;
+  }
+  // Error bound (native/DESIGN.md): each lane's c misses at most 1.01 (m+2)^2 u^2 s of its exact
+  // error sum; combining L lanes adds at most 1.01 (L+1) u sum(|t_j| + |c_j|). Both are doubled
+  // to absorb the rounding of this bound's own arithmetic.
+  const double m = static_cast<double>(sums.per_lane) + 2.0;
+  const double bound = 2.0 * m * m * kUnitRoundoff * kUnitRoundoff * lane_total +
+                       2.0 * (2.0 * sums.lanes + 2.0) * kUnitRoundoff * spread + absolute_error;
+  two_sum(hi, lo, hi, lo);  // exact: hi = fl(hi + lo) and hi + lo is unchanged
+  if (!(hi >= Range<T>::kLow && hi <= Range<T>::kHigh)) return false;
+  const T r = static_cast<T>(hi);
+  const double rd = static_cast<double>(r);
+  // hi - rd is exact (Sterbenz: r is hi rounded to T); the remaining rounding is bounded by ulp.
+  const double d = (hi - rd) + lo;
+  const double e = bound + std::fabs(d) * 0x1p-52;
+  const double up = static_cast<double>(std::nextafter(r, std::numeric_limits<T>::infinity())) - rd;
+  const double down = rd - static_cast<double>(std::nextafter(r, T(0)));
+  // Rounding is monotone and the half gaps are exact, so these comparisons of rounded values
+  // imply the same strict inequalities for the exact ones: the exact sum rounds to r.
+  if (d + e < 0.5 * up && d - e > -0.5 * down) {
+    *out = r;
+    return true;
+  }
+  return false;
+}
+
+template <class T>
+void exact_weight_sums(const T* w, size_t n, ptrdiff_t stride, const double* factors, T* abs_sum,
+                       T* square_sum) {
+  ExactSum acc;
+  if (abs_sum != nullptr) {
+    Specials sp;
+    for (size_t i = 0; i < n; ++i)
+      add_exact(acc, sp, w[static_cast<ptrdiff_t>(i) * stride], factors, i, false);
+    *abs_sum = round_exact<T>(acc, sp);
+  }
+  if (square_sum != nullptr) {
+    acc.clear();
+    Specials sp;
+    for (size_t i = 0; i < n; ++i)
+      add_exact(acc, sp, w[static_cast<ptrdiff_t>(i) * stride], factors, i, true);
+    *square_sum = round_exact<T>(acc, sp);
+  }
+}
+
+template <class T>
+void weight_sums(const Kernels& k, const T* w, size_t n, ptrdiff_t stride, const double* factors,
+                 T* abs_sum, T* square_sum) {
+  if (factors != nullptr) {
+    // Factored terms need a triple product; the exact path computes them directly.
+    exact_weight_sums(w, n, stride, factors, abs_sum, square_sum);
+    return;
+  }
+  LaneSums abs, square;
+  abs.reset(k.lanes);
+  square.reset(k.lanes);
+  accumulate_weights(k, w, n, stride, abs_sum != nullptr ? &abs : nullptr,
+                     square_sum != nullptr ? &square : nullptr);
+  const bool abs_done = abs_sum == nullptr || finish_sum(abs, 0.0, abs_sum);
+  const bool square_done =
+      square_sum == nullptr || finish_sum(square, square_absolute_error<T>(n), square_sum);
+  if (!abs_done) exact_weight_sums<T>(w, n, stride, nullptr, abs_sum, nullptr);
+  if (!square_done) exact_weight_sums<T>(w, n, stride, nullptr, nullptr, square_sum);
+}
+
+template <class T>
+T residual_square_sum(const Kernels& k, const T* y, ptrdiff_t y_stride, const T* p,
+                      ptrdiff_t p_stride, size_t n) {
+  auto residual = [&](size_t i) {
+    return static_cast<T>(y[static_cast<ptrdiff_t>(i) * y_stride] -
+                          p[static_cast<ptrdiff_t>(i) * p_stride]);
+  };
+  LaneSums sums;
+  sums.reset(k.lanes);
+  T buffer[kChunk];
+  for (size_t start = 0; start < n; start += kChunk) {
+    const size_t m = n - start < kChunk ? n - start : kChunk;
+    for (size_t i = 0; i < m; ++i) buffer[i] = residual(start + i);
+    if constexpr (sizeof(T) == sizeof(double)) {
+      k.square_f64(buffer, m, sums);
+    } else {
+      k.square_f32(buffer, m, sums);
+    }
+  }
+  T result;
+  if (finish_sum(sums, square_absolute_error<T>(n), &result)) return result;
+  ExactSum acc;
+  Specials sp;
+  for (size_t i = 0; i < n; ++i) add_exact(acc, sp, residual(i), nullptr, i, true);
+  return round_exact<T>(acc, sp);
+}
+
+template bool finish_sum<double>(const LaneSums&, double, double*);
+template bool finish_sum<float>(const LaneSums&, double, float*);
+template void weight_sums<double>(const Kernels&, const double*, size_t, ptrdiff_t, const double*,
+                                  double*, double*);
+template void weight_sums<float>(const Kernels&, const float*, size_t, ptrdiff_t, const double*,
+                                 float*, float*);
+template double residual_square_sum<double>(const Kernels&, const double*, ptrdiff_t,
+                                            const double*, ptrdiff_t, size_t);
+template float residual_square_sum<float>(const Kernels&, const float*, ptrdiff_t, const float*,
+                                          ptrdiff_t, size_t);
+template void exact_weight_sums<double>(const double*, size_t, ptrdiff_t, const double*, double*,
+                                        double*);
+template void exact_weight_sums<float>(const float*, size_t, ptrdiff_t, const double*, float*,
+                                       float*);
+
+}  // namespace regpen::detail

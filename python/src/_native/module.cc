@@ -1,0 +1,267 @@
+// module.cc - the pybind11 glue of regpen._native: numpy arrays in, the C ABI of regpen.h called
+// without copying, numpy results out. The public Python API is regpen/native.py; this file only
+// translates (dtype and layout checks, error codes to regpen.errors, the GIL).
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "probes.h"
+#include "regpen.h"
+
+namespace py = pybind11;
+
+namespace {
+
+// Inputs at least this long are processed without the GIL.
+constexpr size_t kReleaseGilAbove = 1 << 15;
+
+[[noreturn]] void raise_code(const char* code, const std::string& message) {
+  static py::object raise_for_code = py::module_::import("regpen.errors").attr("raise_for_code");
+  raise_for_code(code, message);
+  // raise_for_code always raises; reaching this line would be a defect of that function.
+  throw py::error_already_set();
+}
+
+void check(int status, const char* what) {
+  if (status != REGPEN_OK) raise_code(regpen_strerror(status), std::string(what) + " failed");
+}
+
+enum class Dtype { kFloat64, kFloat32 };
+
+// A 1-D view of an array for the C ABI: data, length, stride in elements. `keep` owns a
+// contiguous copy when the array's layout cannot be described by one stride.
+struct View {
+  const void* data;
+  size_t n;
+  ptrdiff_t stride;
+  Dtype dtype;
+  py::array keep;
+};
+
+View view_of(py::handle obj, const char* name) {
+  if (!py::isinstance<py::array>(obj))
+    raise_code("invalid_dtype", std::string(name) + " must be a numpy array");
+  auto array = py::reinterpret_borrow<py::array>(obj);
+  const py::dtype dt = array.dtype();
+  const char kind = dt.kind();
+  const ssize_t size = dt.itemsize();
+  if (kind != 'f' || (size != 8 && size != 4))
+    raise_code("invalid_dtype", std::string(name) + " must have dtype float32 or float64");
+  const Dtype dtype = size == 8 ? Dtype::kFloat64 : Dtype::kFloat32;
+  if (dt.byteorder() == '>') {
+    // A byte-swapped array: convert to native order (values unchanged).
+    array = py::reinterpret_steal<py::array>(
+        array.attr("astype")(dt.attr("newbyteorder")("=")).release());
+  }
+  const size_t n = static_cast<size_t>(array.size());
+  if (array.ndim() == 1 && array.strides(0) % size == 0 && array.strides(0) != 0)
+    return {array.data(), n, array.strides(0) / size, dtype, array};
+  if (array.ndim() == 0 || (array.flags() & py::array::c_style) != 0)
+    return {array.data(), n, 1, dtype, array};
+  py::array copy = py::reinterpret_steal<py::array>(
+      py::module_::import("numpy").attr("ascontiguousarray")(array).release());
+  return {copy.data(), n, 1, dtype, copy};
+}
+
+// The C ABI penalty of a Python penalty object (.kind, .l1, .l2, .penalty_factor); `keep` owns
+// the factor array for the duration of the call.
+struct Penalty {
+  regpen_penalty c;
+  py::object keep;
+};
+
+Penalty penalty_of(py::handle p) {
+  Penalty out{};
+  const std::string kind = py::cast<std::string>(p.attr("kind"));
+  if (kind == "l1") {
+    out.c.kind = REGPEN_L1;
+  } else if (kind == "l2") {
+    out.c.kind = REGPEN_L2;
+  } else if (kind == "elastic_net") {
+    out.c.kind = REGPEN_ELASTIC_NET;
+  } else {
+    raise_code("invalid_argument", "unknown penalty kind " + kind);
+  }
+  out.c.l1 = py::cast<double>(p.attr("l1"));
+  out.c.l2 = py::cast<double>(p.attr("l2"));
+  py::object factor = p.attr("penalty_factor");
+  if (!factor.is_none()) {
+    auto f = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(factor);
+    if (!f) throw py::error_already_set();
+    // An empty factor array still means "factors given" (a length to check), so never pass NULL.
+    static const double kNoFactor = 0.0;
+    out.c.penalty_factor = f.size() > 0 ? f.data() : &kNoFactor;
+    out.c.factor_len = static_cast<size_t>(f.size());
+    out.keep = std::move(f);
+  }
+  return out;
+}
+
+py::object scalar(double x, Dtype dtype) {
+  static py::object float64 = py::module_::import("numpy").attr("float64");
+  static py::object float32 = py::module_::import("numpy").attr("float32");
+  return dtype == Dtype::kFloat64 ? float64(x) : float32(x);
+}
+
+// Runs fn with the GIL released when the input is long enough to be worth it.
+template <class F>
+int run(size_t n, F&& fn) {
+  if (n >= kReleaseGilAbove) {
+    py::gil_scoped_release release;
+    return fn();
+  }
+  return fn();
+}
+
+py::object value(py::handle penalty, py::handle w) {
+  const View v = view_of(w, "w");
+  const Penalty p = penalty_of(penalty);
+  if (v.dtype == Dtype::kFloat64) {
+    double out = 0;
+    check(run(v.n, [&] { return regpen_value_f64(&p.c, static_cast<const double*>(v.data), v.n,
+                                                 v.stride, &out); }),
+          "value");
+    return scalar(out, v.dtype);
+  }
+  float out = 0;
+  check(run(v.n, [&] { return regpen_value_f32(&p.c, static_cast<const float*>(v.data), v.n,
+                                               v.stride, &out); }),
+        "value");
+  return scalar(out, v.dtype);
+}
+
+py::array new_like(py::handle w, Dtype dtype) {
+  auto array = py::reinterpret_borrow<py::array>(w);
+  std::vector<ssize_t> shape(array.shape(), array.shape() + array.ndim());
+  if (dtype == Dtype::kFloat64) return py::array_t<double>(shape);
+  return py::array_t<float>(shape);
+}
+
+py::array gradient(py::handle penalty, py::handle w) {
+  const View v = view_of(w, "w");
+  const Penalty p = penalty_of(penalty);
+  py::array out = new_like(w, v.dtype);
+  void* o = out.mutable_data();
+  check(run(v.n,
+            [&] {
+              return v.dtype == Dtype::kFloat64
+                         ? regpen_gradient_f64(&p.c, static_cast<const double*>(v.data), v.n,
+                                               v.stride, static_cast<double*>(o))
+                         : regpen_gradient_f32(&p.c, static_cast<const float*>(v.data), v.n,
+                                               v.stride, static_cast<float*>(o));
+            }),
+        "gradient");
+  return out;
+}
+
+py::array prox(py::handle penalty, py::handle w, double step) {
+  const View v = view_of(w, "w");
+  const Penalty p = penalty_of(penalty);
+  py::array out = new_like(w, v.dtype);
+  void* o = out.mutable_data();
+  check(run(v.n,
+            [&] {
+              return v.dtype == Dtype::kFloat64
+                         ? regpen_prox_f64(&p.c, static_cast<const double*>(v.data), v.n,
+                                           v.stride, step, static_cast<double*>(o))
+                         : regpen_prox_f32(&p.c, static_cast<const float*>(v.data), v.n,
+                                           v.stride, step, static_cast<float*>(o));
+            }),
+        "prox");
+  return out;
+}
+
+py::object loss(py::handle y_true, py::handle y_pred, py::handle w, py::handle penalty) {
+  const View y = view_of(y_true, "y_true");
+  const View q = view_of(y_pred, "y_pred");
+  const View x = view_of(w, "w");
+  if (y.dtype != q.dtype || y.dtype != x.dtype)
+    raise_code("invalid_dtype", "y_true, y_pred and w must share one dtype");
+  const Penalty p = penalty_of(penalty);
+  // The C ABI sees flat lengths, so arrays of equal size but different shapes are checked here.
+  if (!py::reinterpret_borrow<py::array>(y_true).attr("shape").equal(
+          py::reinterpret_borrow<py::array>(y_pred).attr("shape")) &&
+      regpen_validate_penalty(&p.c) == REGPEN_OK)
+    raise_code("shape_mismatch", "y_true and y_pred have different shapes");
+  if (y.dtype == Dtype::kFloat64) {
+    double out = 0;
+    check(run(y.n + x.n,
+              [&] {
+                return regpen_loss_f64(&p.c, static_cast<const double*>(y.data), y.n, y.stride,
+                                       static_cast<const double*>(q.data), q.n, q.stride,
+                                       static_cast<const double*>(x.data), x.n, x.stride, &out);
+              }),
+          "loss");
+    return scalar(out, y.dtype);
+  }
+  float out = 0;
+  check(run(y.n + x.n,
+            [&] {
+              return regpen_loss_f32(&p.c, static_cast<const float*>(y.data), y.n, y.stride,
+                                     static_cast<const float*>(q.data), q.n, q.stride,
+                                     static_cast<const float*>(x.data), x.n, x.stride, &out);
+            }),
+        "loss");
+  return scalar(out, y.dtype);
+}
+
+void set_isa(const std::string& name) {
+  if (regpen_set_isa(name.c_str()) != REGPEN_OK)
+    raise_code("invalid_argument", "ISA " + name + " is unknown or not supported by this CPU");
+}
+
+py::list available_isas() {
+  py::list names;
+  for (const char* name : {"scalar", "avx2", "avx512"})
+    if (regpen_isa_available(name)) names.append(name);
+  return names;
+}
+
+// Benchmark probes: contiguous float64 arrays only.
+py::array_t<double, py::array::c_style> contiguous_f64(py::handle w) {
+  auto a = py::array_t<double, py::array::c_style>::ensure(w);
+  if (!a) throw py::error_already_set();
+  return a;
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_native, m) {
+  m.doc() = "regpen's native backend (private; use regpen.native)";
+  m.def("value", &value, py::arg("penalty"), py::arg("w"));
+  m.def("gradient", &gradient, py::arg("penalty"), py::arg("w"));
+  m.def("prox", &prox, py::arg("penalty"), py::arg("w"), py::arg("step"));
+  m.def("loss", &loss, py::arg("y_true"), py::arg("y_pred"), py::arg("w"), py::arg("penalty"));
+  m.def("set_isa", &set_isa, py::arg("name"));
+  m.def("isa", [] { return std::string(regpen_isa()); });
+  m.def("available_isas", &available_isas);
+  m.def("version", [] { return std::string(regpen_version()); });
+
+  m.def("_bench_plain_abs_sum", [](py::handle w) {
+    auto a = contiguous_f64(w);
+    py::gil_scoped_release release;
+    return regpen::bench::plain_abs_sum(a.data(), static_cast<size_t>(a.size()));
+  });
+  m.def("_bench_plain_square_sum", [](py::handle w) {
+    auto a = contiguous_f64(w);
+    py::gil_scoped_release release;
+    return regpen::bench::plain_square_sum(a.data(), static_cast<size_t>(a.size()));
+  });
+  m.def("_bench_read_probe", [](py::handle w) {
+    auto a = contiguous_f64(w);
+    py::gil_scoped_release release;
+    return regpen::bench::read_probe(a.data(), static_cast<size_t>(a.size()));
+  });
+  m.def("_bench_copy_probe", [](py::handle w, py::handle out) {
+    auto a = contiguous_f64(w);
+    auto o = py::array_t<double, py::array::c_style>::ensure(out);
+    if (!o || o.size() != a.size() || !o.writeable())
+      throw py::value_error("out must be a writable contiguous float64 array of w's size");
+    double* dst = o.mutable_data();
+    py::gil_scoped_release release;
+    regpen::bench::copy_probe(a.data(), static_cast<size_t>(a.size()), dst);
+  });
+}
