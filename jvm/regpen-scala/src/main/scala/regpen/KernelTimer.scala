@@ -1,0 +1,31 @@
+// In-JVM timing of the Scala kernels, so that benchmarks compare kernels without the bridge cost.
+package regpen
+
+object KernelTimer:
+  @volatile private var sink: Double = 0.0
+
+  /** Median seconds per call of `operation` ("value", "gradient" or "prox") over `repeats` calls. */
+  def time(operation: String, penalty: Penalty, w: Array[Double], step: Double, repeats: Int): Double =
+    median(repeats)(operation match
+      case "value" => sink = penalty.value(w)
+      case "gradient" => sink = penalty.gradient(w)(0)
+      case "prox" => sink = penalty.prox(w, step)(0)
+      case other => throw IllegalArgumentException(s"cannot time $other"))
+
+  def time(operation: String, penalty: Penalty, w: Array[Float], step: Double, repeats: Int): Double =
+    median(repeats)(operation match
+      case "value" => sink = penalty.value(w)
+      case "gradient" => sink = penalty.gradient(w)(0)
+      case "prox" => sink = penalty.prox(w, step)(0)
+      case other => throw IllegalArgumentException(s"cannot time $other"))
+
+  /** Runs `op` once untimed (JIT, caches), then `repeats` timed times. */
+  private def median(repeats: Int)(op: => Unit): Double =
+    require(repeats >= 1, "repeats must be >= 1")
+    op
+    val seconds = Array.fill(repeats) {
+      val start = System.nanoTime()
+      op
+      (System.nanoTime() - start) * 1e-9
+    }.sorted
+    if repeats % 2 == 1 then seconds(repeats / 2) else (seconds(repeats / 2 - 1) + seconds(repeats / 2)) / 2

@@ -1,0 +1,6 @@
+// The seed document's Scala helper under its own name, given the spec's exact arithmetic.
+package regpen
+
+object L1Regularization:
+  /** Exactly `L1(lambda).value(weights)`. */
+  def l1Regularization(weights: Array[Double], lambda: Double): Double = L1(lambda).value(weights)

@@ -1,0 +1,32 @@
+// The spec's error codes (conformance/SPEC.md §4) and the exception that carries them in Scala.
+package regpen
+
+/** One spec error code; `id` is the string every regpen language reports for it. */
+enum ErrorCode(val id: String, val status: Int):
+  case InvalidLambda extends ErrorCode("invalid_lambda", 1)
+  case InvalidStep extends ErrorCode("invalid_step", 2)
+  case ShapeMismatch extends ErrorCode("shape_mismatch", 3)
+  case EmptyInput extends ErrorCode("empty_input", 4)
+  case InvalidDtype extends ErrorCode("invalid_dtype", 5)
+  case InvalidPenaltyFactor extends ErrorCode("invalid_penalty_factor", 6)
+  case InvalidConfig extends ErrorCode("invalid_config", 7)
+  case InvalidArgument extends ErrorCode("invalid_argument", 8)
+
+/** Thrown for input the spec rejects. Unchecked, like every caller's mistake on the JVM. */
+final class RegpenError(val code: ErrorCode, message: String, cause: Throwable | Null = null)
+    extends IllegalArgumentException(s"[${code.id}] $message", cause)
+
+private[regpen] object Checks:
+  /** A penalty parameter: finite and ≥ 0, stored with −0 turned into +0. */
+  def parameter(name: String, x: Double): Double =
+    if !x.isFinite || x < 0.0 then
+      throw RegpenError(ErrorCode.InvalidLambda, s"$name must be finite and >= 0, got $x")
+    x + 0.0
+
+  def step(x: Double): Unit =
+    if !x.isFinite || x < 0.0 then
+      throw RegpenError(ErrorCode.InvalidStep, s"step must be finite and >= 0, got $x")
+
+  def sameLength(what: String, expected: Int, actual: Int): Unit =
+    if expected != actual then
+      throw RegpenError(ErrorCode.ShapeMismatch, s"$what: lengths $expected and $actual differ")
