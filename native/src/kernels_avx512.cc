@@ -2,6 +2,10 @@
 // only when the CPU and the OS support AVX-512F and AVX-512DQ).
 #include <immintrin.h>
 
+// GCC 12 reports _mm512_undefined_pd() inside _mm512_cvtps_pd as maybe-uninitialized; the
+// intrinsic writes every lane, so the warning is a false positive.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
 namespace regpen::detail {
 namespace {
 

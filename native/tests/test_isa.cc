@@ -1,0 +1,151 @@
+// test_isa.cc - every ISA against the portable kernels on random data of many lengths, layouts
+// and magnitude mixes, and the fast reductions against the exact path alone. Correct rounding
+// makes the answer unique, so there is no tolerance: bits must be equal.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "kernels.h"
+#include "sums.h"
+#include "test_util.h"
+
+namespace regpen::test {
+namespace {
+
+// Random values of one of several characters: ordinary, wide exponent range, tiny (squares
+// underflow), near-ties (many equal values plus one half-ulp), and a few specials.
+template <class T>
+std::vector<T> random_values(std::mt19937_64& rng, size_t n, int mix) {
+  std::normal_distribution<double> normal;
+  std::uniform_int_distribution<int> exponent(-60, 60);
+  std::vector<T> w(n);
+  for (size_t i = 0; i < n; ++i) {
+    double x = normal(rng);
+    switch (mix) {
+      case 1: x = std::ldexp(x, exponent(rng)); break;
+      case 2: x = std::ldexp(x, sizeof(T) == 8 ? -540 : -75); break;
+      case 3: x = (i % 2 == 0) ? 1.0 : (i == 1 ? std::ldexp(1.0, sizeof(T) == 8 ? -53 : -24) : 1.0); break;
+      case 4:
+        if (i % 17 == 3) x = std::numeric_limits<double>::infinity();
+        if (i % 29 == 5) x = -0.0;
+        break;
+      default: break;
+    }
+    w[i] = static_cast<T>(x);
+  }
+  return w;
+}
+
+const regpen_penalty kPenalties[] = {
+    {REGPEN_L1, 0.1, 0.0, nullptr, 0},
+    {REGPEN_L2, 0.0, 0.37, nullptr, 0},
+    {REGPEN_ELASTIC_NET, 0.01, 1e-3, nullptr, 0},
+};
+
+const size_t kLengths[] = {0, 1, 3, 7, 8, 15, 16, 31, 33, 63, 64, 65, 127, 1000, 2049, 5003, 40000};
+
+template <class T>
+struct Results {
+  std::vector<T> values, gradients, proxes, losses;
+};
+
+template <class T>
+Results<T> run_all(const std::vector<T>& w, const std::vector<T>& y, const std::vector<double>& f,
+                   ptrdiff_t stride) {
+  Results<T> r;
+  const size_t n = w.size() / static_cast<size_t>(stride);
+  std::vector<T> out(n);
+  for (regpen_penalty p : kPenalties) {
+    for (bool factors : {false, true}) {
+      p.penalty_factor = factors ? f.data() : nullptr;
+      p.factor_len = factors ? n : 0;
+      T v = 0;
+      EXPECT_EQ(value(&p, w.data(), n, stride, &v), REGPEN_OK);
+      r.values.push_back(v);
+      EXPECT_EQ(gradient(&p, w.data(), n, stride, out.data()), REGPEN_OK);
+      r.gradients.insert(r.gradients.end(), out.begin(), out.end());
+      EXPECT_EQ(prox(&p, w.data(), n, stride, 0.25, out.data()), REGPEN_OK);
+      r.proxes.insert(r.proxes.end(), out.begin(), out.end());
+      if (n > 0 && stride == 1) {
+        EXPECT_EQ(loss(&p, y.data(), n, w.data(), n, w.data(), n, &v), REGPEN_OK);
+        r.losses.push_back(v);
+      }
+    }
+  }
+  return r;
+}
+
+template <class T>
+void expect_same(const std::vector<T>& a, const std::vector<T>& b, const std::string& what) {
+  ASSERT_EQ(a.size(), b.size()) << what;
+  for (size_t i = 0; i < a.size(); ++i)
+    ASSERT_TRUE(same_bits(a[i], b[i])) << what << " [" << i << "]: " << a[i] << " vs " << b[i];
+}
+
+template <class T>
+void compare_isa(const std::string& isa) {
+  std::mt19937_64 rng(2026);
+  for (int mix = 0; mix < 5; ++mix) {
+    for (size_t n : kLengths) {
+      for (ptrdiff_t stride : {ptrdiff_t{1}, ptrdiff_t{3}}) {
+        const std::vector<T> w = random_values<T>(rng, n * stride, mix);
+        const std::vector<T> y = random_values<T>(rng, n * stride, mix);
+        std::vector<double> f(n);
+        for (size_t i = 0; i < n; ++i) f[i] = (i % 5 == 0) ? 0.0 : 0.5 + (i % 3);
+        Results<T> portable, other;
+        {
+          IsaScope scope("scalar");
+          portable = run_all(w, y, f, stride);
+        }
+        {
+          IsaScope scope(isa);
+          ASSERT_TRUE(scope.ok);
+          other = run_all(w, y, f, stride);
+        }
+        const std::string what = isa + " mix " + std::to_string(mix) + " n " + std::to_string(n) +
+                                 " stride " + std::to_string(stride);
+        expect_same(portable.values, other.values, what + " value");
+        expect_same(portable.gradients, other.gradients, what + " gradient");
+        expect_same(portable.proxes, other.proxes, what + " prox");
+        expect_same(portable.losses, other.losses, what + " loss");
+      }
+    }
+  }
+}
+
+class EachIsa : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(EachIsa, MatchesPortableFloat64) { compare_isa<double>(GetParam()); }
+TEST_P(EachIsa, MatchesPortableFloat32) { compare_isa<float>(GetParam()); }
+
+// The fast path (Sum2 plus the bound check) against the exact accumulator alone.
+template <class T>
+void compare_fast_with_exact(const std::string& isa) {
+  IsaScope scope(isa);
+  ASSERT_TRUE(scope.ok);
+  const detail::Kernels& k = detail::active_kernels();
+  std::mt19937_64 rng(99);
+  for (int mix = 0; mix < 5; ++mix) {
+    for (size_t n : kLengths) {
+      const std::vector<T> w = random_values<T>(rng, n, mix);
+      T fast1, fast2, exact1, exact2;
+      detail::weight_sums<T>(k, w.data(), n, 1, nullptr, &fast1, &fast2);
+      detail::exact_weight_sums<T>(w.data(), n, 1, nullptr, &exact1, &exact2);
+      EXPECT_TRUE(same_bits(fast1, exact1)) << isa << " abs mix " << mix << " n " << n;
+      EXPECT_TRUE(same_bits(fast2, exact2)) << isa << " square mix " << mix << " n " << n;
+    }
+  }
+}
+
+TEST_P(EachIsa, FastSumsEqualExactFloat64) { compare_fast_with_exact<double>(GetParam()); }
+TEST_P(EachIsa, FastSumsEqualExactFloat32) { compare_fast_with_exact<float>(GetParam()); }
+
+INSTANTIATE_TEST_SUITE_P(Kernels, EachIsa, ::testing::ValuesIn(available_isas()),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace regpen::test
