@@ -1,0 +1,131 @@
+// Unit tests of the correctly rounded sums: the exact path's rounding, and the fast path against it.
+package org.regpen;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigInteger;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class ExactSumTest {
+    private static ExactSum.Dyadic dyadic(BigInteger m, int e) {
+        return new ExactSum.Dyadic(m, e);
+    }
+
+    private static void assertBits(double expected, double actual) {
+        assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(actual),
+                () -> "expected " + Double.toHexString(expected) + ", got " + Double.toHexString(actual));
+    }
+
+    private static void assertBits(float expected, float actual) {
+        assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(actual),
+                () -> "expected " + Float.toHexString(expected) + ", got " + Float.toHexString(actual));
+    }
+
+    @Test
+    void exactRoundingBreaksTiesToEven() {
+        BigInteger two53 = BigInteger.ONE.shiftLeft(53);
+        assertBits(0x1p53, dyadic(two53.add(BigInteger.ONE), 0).toDouble());
+        assertBits(0x1p53 + 4, dyadic(two53.add(BigInteger.valueOf(3)), 0).toDouble());
+        assertBits(0x1p53 + 2, dyadic(two53.add(BigInteger.valueOf(3)).shiftLeft(1).subtract(BigInteger.ONE), -1).toDouble());
+    }
+
+    @Test
+    void exactRoundingHandlesSubnormalsAndOverflow() {
+        assertBits(Double.MIN_VALUE, dyadic(BigInteger.valueOf(3), -1076).toDouble());
+        assertBits(0.0, dyadic(BigInteger.ONE, -1075).toDouble());
+        assertBits(2 * Double.MIN_VALUE, dyadic(BigInteger.valueOf(3), -1075).toDouble());
+        // MAX + ulp(MAX)/2 is the overflow threshold: it rounds to +inf, anything below to MAX.
+        BigInteger max = BigInteger.ONE.shiftLeft(54).subtract(BigInteger.ONE);
+        assertBits(Double.POSITIVE_INFINITY, dyadic(max, 970).toDouble());
+        assertBits(Double.MAX_VALUE, dyadic(max.shiftLeft(1).subtract(BigInteger.ONE), 969).toDouble());
+    }
+
+    @Test
+    void exactRoundingToFloatRoundsOnce() {
+        // 1 + 2^-24 + 2^-60: through binary64 it would land on the binary32 midpoint 1 + 2^-24 and
+        // then round to 1; rounded once it is above the midpoint, so 1 + 2^-23.
+        BigInteger m = BigInteger.ONE.shiftLeft(60).add(BigInteger.ONE.shiftLeft(36)).add(BigInteger.ONE);
+        assertBits(1.0f + 0x1p-23f, dyadic(m, -60).toFloat());
+        assertBits(Float.MIN_VALUE, dyadic(BigInteger.valueOf(3), -151).toFloat());
+        assertBits(Float.POSITIVE_INFINITY, dyadic(BigInteger.ONE.shiftLeft(25).subtract(BigInteger.ONE), 103).toFloat());
+    }
+
+    /** Weights whose exact Σ|w| sits on, just above or just below a binary64 midpoint. */
+    private static double[] nearMidpoint(SplittableRandom rng, int smallTerms, int nudge) {
+        double base = 1.0 + rng.nextInt(1 << 20) * 0x1p-20;
+        double half = Math.ulp(base) / 2;
+        double[] w = new double[smallTerms + 2];
+        w[0] = base;
+        for (int i = 1; i <= smallTerms; i++) {
+            w[i] = (rng.nextBoolean() ? 1 : -1) * half / smallTerms;
+        }
+        w[smallTerms + 1] = nudge * 0x1p-200;
+        // Shuffle so that the base is anywhere in the lanes.
+        for (int i = w.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            double t = w[i];
+            w[i] = w[j];
+            w[j] = t;
+        }
+        return w;
+    }
+
+    @Test
+    void fastPathAgreesWithTheExactPathNearMidpoints() {
+        SplittableRandom rng = new SplittableRandom(7);
+        for (int trial = 0; trial < 300; trial++) {
+            int small = 1 << rng.nextInt(1, 12);
+            double[] w = nearMidpoint(rng, small, rng.nextInt(-1, 2));
+            double exact = ExactSum.exact(w, null, ExactSum.Kind.ABS).toDouble();
+            assertBits(exact, ExactSum.absSum(w, null));
+        }
+    }
+
+    @Test
+    void fastPathAgreesWithTheExactPathOnRandomData() {
+        SplittableRandom rng = new SplittableRandom(11);
+        for (int trial = 0; trial < 200; trial++) {
+            int n = rng.nextInt(0, 3000);
+            double[] w = new double[n];
+            double[] f = new double[n];
+            int spread = rng.nextInt(1, 600);
+            for (int i = 0; i < n; i++) {
+                w[i] = Math.scalb(rng.nextDouble(-1, 1), rng.nextInt(-spread, spread));
+                f[i] = rng.nextInt(4) == 0 ? 0.0 : Math.scalb(rng.nextDouble(), rng.nextInt(-20, 20));
+            }
+            PenaltyFactor pf = new PenaltyFactor(f);
+            assertBits(ExactSum.exact(w, null, ExactSum.Kind.ABS).toDouble(), ExactSum.absSum(w, null));
+            assertBits(ExactSum.exact(w, null, ExactSum.Kind.SQUARE).toDouble(), ExactSum.squareSum(w, null));
+            assertBits(ExactSum.exact(w, f, ExactSum.Kind.ABS).toDouble(), ExactSum.absSum(w, pf));
+            assertBits(ExactSum.exact(w, f, ExactSum.Kind.SQUARE).toDouble(), ExactSum.squareSum(w, pf));
+            float[] w32 = new float[n];
+            double[] w32d = new double[n];
+            for (int i = 0; i < n; i++) {
+                w32[i] = (float) Math.scalb(rng.nextDouble(-1, 1), rng.nextInt(-60, 60));
+                w32d[i] = w32[i];
+            }
+            assertBits(ExactSum.exact(w32d, null, ExactSum.Kind.ABS).toFloat(), ExactSum.absSum(w32, null));
+            assertBits(ExactSum.exact(w32d, null, ExactSum.Kind.SQUARE).toFloat(), ExactSum.squareSum(w32, null));
+        }
+    }
+
+    @Test
+    void squaresThatUnderflowAreStillSummedExactly() {
+        // Four squares of 2^-538 are 2^-1076 each: rounded one by one they vanish, exactly they sum
+        // to the smallest subnormal.
+        double x = 0x1p-538;
+        assertBits(Double.MIN_VALUE, ExactSum.squareSum(new double[] {x, -x, x, x}, null));
+    }
+
+    @Test
+    void specialValuesFollowTheSpec() {
+        assertTrue(Double.isNaN(ExactSum.absSum(new double[] {Double.POSITIVE_INFINITY, Double.NaN}, null)));
+        assertBits(Double.POSITIVE_INFINITY, ExactSum.absSum(new double[] {1, Double.NEGATIVE_INFINITY}, null));
+        PenaltyFactor zeroAtInf = new PenaltyFactor(new double[] {1, 0});
+        assertTrue(Double.isNaN(ExactSum.absSum(new double[] {1, Double.POSITIVE_INFINITY}, zeroAtInf)));
+        assertBits(Double.POSITIVE_INFINITY, ExactSum.squareSum(new double[] {1e300, 1.0}, null));
+        assertBits(0.0, ExactSum.absSum(new double[] {-0.0, -0.0}, null));
+    }
+}
