@@ -13,6 +13,7 @@
   format: float arrays compute in binary32 and return float arrays, seqs return vectors. Errors are
   ex-info carrying {:regpen/code :invalid-lambda} (SPEC §4's codes, underscores as hyphens)."
   (:require [clojure.data.json :as json]
+            [clojure.string :as str]
             [regpen.exact :as exact])
   (:import (java.math BigDecimal MathContext RoundingMode)))
 
@@ -320,11 +321,18 @@
     (double v)
     (fail :invalid-config (str k " must be a number, got " (pr-str v)))))
 
+(defn- only-whitespace-after
+  "data.json's hook for text after the first value: JSON allows whitespace there, nothing else."
+  [value ^java.io.Reader more]
+  (if (str/blank? (slurp more))
+    value
+    (throw (ex-info "extra data after the JSON value" {}))))
+
 (defn from-config
   "The penalty described by JSON text s (as written by `to-config`). Unreadable or malformed
   configurations are :invalid-config; well-formed ones with bad values get the constructor's code."
   [s]
-  (let [m (try (json/read-str s :extra-data-fn json/on-extra-throw)
+  (let [m (try (json/read-str s :extra-data-fn only-whitespace-after)
                (catch Exception e (fail :invalid-config (str "not JSON: " (ex-message e)))))
         _ (when-not (map? m) (fail :invalid-config "not a JSON object"))
         type (get m "type")

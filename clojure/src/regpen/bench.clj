@@ -1,0 +1,77 @@
+(ns regpen.bench
+  "Timing inside the JVM, so that benchmarks measure regpen's kernels rather than the transfer of
+  arrays from Python: `time-kernel` serves the harness adapter, `-main` compares the exact and the
+  fast summation paths (`make clojure-bench`)."
+  (:require [regpen.core :as rp]
+            [regpen.exact :as exact]))
+
+(set! *warn-on-reflection* true)
+
+(def ^:private sink
+  "Results land here so that the JIT cannot drop the calls being timed."
+  (volatile! nil))
+
+(defn- median [xs]
+  (let [v (vec (sort xs))
+        n (count v)]
+    (if (odd? n)
+      (double (v (quot n 2)))
+      (/ (+ (double (v (dec (quot n 2)))) (double (v (quot n 2)))) 2.0))))
+
+(defn time-fn
+  "Median seconds per call of (f) over `repeats` samples, after a warm-up for the JIT. Fast calls
+  are timed in batches of at least about 100 µs, so the clock's resolution does not matter."
+  [f repeats]
+  (let [start (System/nanoTime)]
+    ;; Warm-up: at least 3 calls and about 0.2 s, or one call when a single call takes longer.
+    (loop [calls 0]
+      (vreset! sink (f))
+      (when (and (< (- (System/nanoTime) start) 200000000) (< calls 10000))
+        (recur (inc calls))))
+    (let [t0 (System/nanoTime)
+          _ (vreset! sink (f))
+          once (max 1 (- (System/nanoTime) t0))
+          batch (max 1 (quot 100000 once))]
+      (median
+       (for [_ (range (max 1 repeats))]
+         (let [t (System/nanoTime)]
+           (dotimes [_ batch] (vreset! sink (f)))
+           (/ (- (System/nanoTime) t) 1e9 batch)))))))
+
+(defn time-kernel
+  "Median seconds per call of regpen.core's `operation` (\"value\", \"gradient\" or \"prox\") on
+  penalty and weights w, measured in this JVM (the harness adapter's time_kernel)."
+  [operation penalty w step repeats]
+  (let [f (case (name operation)
+            "value" #(rp/value penalty w)
+            "gradient" #(rp/gradient penalty w)
+            "prox" #(rp/prox penalty w step))]
+    (time-fn f (long repeats))))
+
+(defn- format-seconds [^double s]
+  (cond (< s 1e-6) (format "%.0f ns" (* s 1e9))
+        (< s 1e-3) (format "%.1f µs" (* s 1e6))
+        (< s 1.0) (format "%.2f ms" (* s 1e3))
+        :else (format "%.2f s" s)))
+
+(defn -main
+  "Prints the exact path, the fast path and regpen.core/value (L1, float64) at n = 1e3, 1e5, 1e7
+  on standard normal weights, plus a naive left-to-right loop for scale."
+  [& _]
+  (let [rng (java.util.Random. 42)
+        l1 (rp/l1 0.01)]
+    (println "| n | exact path Σ|w| | fast path Σ|w| | (value (l1 0.01) w) | naive loop Σ|w| | fast = exact |")
+    (println "|---|---|---|---|---|---|")
+    (doseq [n [1000 100000 10000000]]
+      (let [w (double-array n)
+            _ (dotimes [i n] (aset w i (.nextGaussian rng)))
+            repeats (if (>= n 10000000) 5 21)
+            exact-s (time-fn #(exact/exact-sum :abs w nil :float64) (if (>= n 10000000) 3 repeats))
+            fast-s (time-fn #(exact/sum :abs w nil :float64) repeats)
+            value-s (time-fn #(rp/value l1 w) repeats)
+            naive-s (time-fn #(areduce ^doubles w i acc 0.0 (+ acc (Math/abs (aget ^doubles w i))))
+                             repeats)]
+        (println (format "| %d | %s | %s | %s | %s | %s |" n (format-seconds exact-s)
+                         (format-seconds fast-s) (format-seconds value-s) (format-seconds naive-s)
+                         (== (exact/exact-sum :abs w nil :float64) (exact/sum :abs w nil :float64))))))
+    (shutdown-agents)))
