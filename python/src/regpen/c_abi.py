@@ -50,10 +50,11 @@ def _check(status: int, what: str) -> None:
 
 def _array(values: object, name: str) -> np.ndarray:
     array = values if type(values) is np.ndarray else as_float_array(values, name)
+    if not array.dtype.isnative:
+        # A byte-swapped array: convert to native order (values unchanged), then check the dtype.
+        array = array.astype(array.dtype.newbyteorder("="))
     if array.dtype not in _TYPES:
         raise_for_code("invalid_dtype", f"{name} must have dtype float32 or float64")
-    if not array.dtype.isnative:
-        array = array.astype(array.dtype.newbyteorder("="))
     return array
 
 

@@ -1,0 +1,202 @@
+"""The native backend through both bindings (pybind11 `regpen.native`, cffi `regpen.c_abi`) on every
+ISA this CPU has: against the exact oracle on random inputs, against the reference on large and
+strided arrays, and the spec's errors raised from the C library's own checks."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import regpen
+from oracle import spec
+from oracle.ieee import FORMATS
+
+native = pytest.importorskip("regpen.native", reason="build the extension with `make python`")
+c_abi = pytest.importorskip("regpen.c_abi", reason="build libregpen.so with `make python`")
+
+BINDINGS = {"pybind": native, "cffi": c_abi}
+CASES = [(b, isa) for b in BINDINGS for isa in native.available_isas()]
+
+
+@pytest.fixture(params=CASES, ids=[f"{b}-{isa}" for b, isa in CASES])
+def backend(request):
+    """A binding module with its ISA forced for the test."""
+    binding, isa = request.param
+    module = BINDINGS[binding]
+    module.set_isa(isa)
+    yield module
+    module.set_isa("auto")
+
+
+@dataclass(frozen=True)
+class Raw:
+    """A penalty record that nothing in Python validates, so every check is the C library's."""
+
+    kind: str
+    l1: float
+    l2: float
+    penalty_factor: np.ndarray | None = None
+
+
+def same_bits(a: object, b: object) -> bool:
+    a, b = np.asarray(a), np.asarray(b)
+    if a.dtype != b.dtype or a.shape != b.shape:
+        return False
+    unsigned = np.uint64 if a.dtype == np.float64 else np.uint32
+    return bool(np.all((a.view(unsigned) == b.view(unsigned)) | (np.isnan(a) & np.isnan(b))))
+
+
+def oracle_penalty(p: regpen.Penalty) -> spec.Penalty:
+    factor = None if p.penalty_factor is None else p.penalty_factor.tolist()
+    params = {"l1": {"lam": p.l1}, "l2": {"lam": p.l2}, "elastic_net": {"l1": p.l1, "l2": p.l2}}[p.kind]
+    return spec.make_penalty(p.kind, params, factor)
+
+
+strength = st.floats(min_value=0, max_value=1e6, allow_nan=False)
+penalties = st.one_of(
+    st.builds(regpen.L1, strength),
+    st.builds(regpen.L2, strength),
+    st.builds(regpen.ElasticNet, strength, strength),
+)
+weights = st.one_of(
+    hnp.arrays(np.float64, st.integers(0, 80), elements=st.floats(allow_nan=False, width=64)),
+    hnp.arrays(np.float32, st.integers(0, 80), elements=st.floats(allow_nan=False, width=32)),
+)
+
+
+@pytest.mark.parametrize("isa", native.available_isas())
+@settings(max_examples=150, deadline=None)
+@given(penalty=penalties, w=weights)
+def test_value_matches_the_oracle(isa: str, penalty: regpen.Penalty, w: np.ndarray) -> None:
+    fmt = FORMATS[w.dtype.name]
+    expected = np.array([spec.value(oracle_penalty(penalty), w.tolist(), fmt)], dtype=w.dtype)
+    for module in BINDINGS.values():
+        module.set_isa(isa)
+        assert same_bits(np.array([module.value(penalty, w)]), expected)
+        module.set_isa("auto")
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("n", [1, 1000, 100_003])
+def test_matches_the_reference_on_large_arrays(backend, dtype: type, n: int) -> None:
+    rng = np.random.default_rng(n)
+    w = (rng.standard_normal(n) * np.exp2(rng.integers(-20, 20, n))).astype(dtype)
+    y = rng.standard_normal(n).astype(dtype)
+    factor = rng.uniform(0, 2, n)
+    for penalty in (
+        regpen.L1(0.1),
+        regpen.L2(0.3),
+        regpen.ElasticNet(0.01, 0.02),
+        regpen.ElasticNet(0.5, 0.25, penalty_factor=factor),
+    ):
+        assert same_bits(backend.value(penalty, w), penalty.value(w))
+        assert same_bits(backend.gradient(penalty, w), penalty.gradient(w))
+        assert same_bits(backend.prox(penalty, w, 0.7), penalty.prox(w, 0.7))
+        assert same_bits(backend.loss(y, w, w, penalty), regpen.compute_loss(y, w, w, penalty))
+
+
+def test_layouts_are_used_in_place_or_copied_correctly(backend) -> None:
+    rng = np.random.default_rng(5)
+    base = rng.standard_normal((40, 30))
+    penalty = regpen.ElasticNet(0.3, 0.2)
+    for w in (
+        base,
+        base.T,
+        base[:, 3],
+        base[::-1, 2],
+        base[::3],
+        base.astype(np.float32)[:, ::-2],
+        base[5, 5],
+    ):
+        assert same_bits(backend.value(penalty, w), penalty.value(w))
+        got = backend.gradient(penalty, w)
+        assert got.shape == np.shape(w)
+        assert same_bits(got, penalty.gradient(w))
+        assert same_bits(backend.prox(penalty, w, 0.5), penalty.prox(w, 0.5))
+    swapped = base.ravel().astype(">f8")
+    assert same_bits(backend.value(penalty, swapped), penalty.value(base.ravel()))
+
+
+def test_sequences_follow_the_reference_dtype_rules(backend) -> None:
+    penalty = regpen.L1(0.01)
+    assert same_bits(backend.value(penalty, [0.5, -0.3, 0.0, 1.2]), np.float64(0.02))
+    with pytest.raises(regpen.InvalidDtypeError):
+        backend.value(penalty, np.arange(4))
+    with pytest.raises(regpen.InvalidDtypeError):
+        backend.value(penalty, ["a"])
+    with pytest.raises(regpen.InvalidDtypeError):
+        backend.loss(np.ones(2), np.ones(2, np.float32), np.ones(1), penalty)
+
+
+def test_errors_come_from_the_c_library(backend) -> None:
+    w = np.ones(3)
+    cases = [
+        (Raw("l1", -1.0, 0.0), regpen.InvalidLambdaError),
+        (Raw("elastic_net", 0.1, float("nan")), regpen.InvalidLambdaError),
+        (Raw("l2", 0.0, 0.1, np.array([1.0, -1.0, 1.0])), regpen.InvalidPenaltyFactorError),
+        (Raw("l2", 0.0, 0.1, np.array([1.0, 1.0])), regpen.ShapeMismatchError),
+        (Raw("l2", 0.0, 0.1, np.array([])), regpen.ShapeMismatchError),
+        (Raw("huber", 0.1, 0.1), regpen.InvalidArgumentError),
+    ]
+    for penalty, error in cases:
+        with pytest.raises(error):
+            backend.value(penalty, w)
+    with pytest.raises(regpen.InvalidStepError):
+        backend.prox(Raw("l1", 0.1, 0.0), w, -1.0)
+    with pytest.raises(regpen.InvalidLambdaError):  # parameters are checked before the step
+        backend.prox(Raw("l1", float("inf"), 0.0), w, -1.0)
+    with pytest.raises(regpen.ShapeMismatchError):
+        backend.loss(np.ones(3), np.ones(2), w, Raw("l1", 0.1, 0.0))
+    with pytest.raises(regpen.ShapeMismatchError):  # same size, different shapes
+        backend.loss(np.ones((2, 3)), np.ones((3, 2)), w, Raw("l1", 0.1, 0.0))
+    with pytest.raises(regpen.EmptyInputError):
+        backend.loss(np.ones(0), np.ones(0), w, Raw("l1", 0.1, 0.0))
+    # A negative zero parameter is stored as +0: the value of w = [inf] is then NaN, not an error.
+    assert np.isnan(backend.value(Raw("l1", -0.0, 0.0), np.array([np.inf])))
+
+
+def test_isa_selection(backend) -> None:
+    assert backend.isa() in backend.available_isas()
+    assert backend.available_isas()[0] == "scalar"
+    with pytest.raises(regpen.InvalidArgumentError):
+        backend.set_isa("sse9")
+
+
+def test_threads_share_the_library_safely() -> None:
+    # Large inputs release the GIL; concurrent calls must give the single-threaded answer.
+    w = np.random.default_rng(3).standard_normal(300_000)
+    penalty = regpen.ElasticNet(0.2, 0.1)
+    expected = penalty.value(w)
+    results: list[np.floating] = []
+
+    def work() -> None:
+        for _ in range(5):
+            results.append(native.value(penalty, w))
+            results.append(c_abi.value(penalty, w))
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 40
+    assert all(same_bits(r, expected) for r in results)
+
+
+def test_bench_probes() -> None:
+    from regpen import _native
+
+    w = np.random.default_rng(1).standard_normal(10_001)
+    exact = regpen.L1(1.0).value(w)
+    assert abs(_native._bench_plain_abs_sum(w) - exact) <= 1e-9 * exact
+    assert abs(_native._bench_plain_square_sum(w) - regpen.L2(1.0).value(w)) <= 1e-9 * exact
+    assert _native._bench_read_probe(w) == float(int(w.view(np.uint64).sum(dtype=np.uint64)))
+    out = np.empty_like(w)
+    _native._bench_copy_probe(w, out)
+    assert same_bits(out, w)
