@@ -9,9 +9,13 @@ on purpose: a check catches a lost order of magnitude, not noise on a shared mac
 
 from __future__ import annotations
 
+import time
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 DEFAULT_FILE = Path(__file__).resolve().parents[1] / "timing_checks.toml"
 _REQUIRED = (
@@ -50,6 +54,31 @@ class CheckResult:
     backend_seconds: float | None = None
     baseline_seconds: float | None = None
     detail: str = ""
+
+
+def median_call_seconds(call: Callable[[], object], repeats: int, budget: float) -> tuple[float, int]:
+    """Median seconds per call, and how many calls were timed.
+
+    One warm-up call (caches, lazy imports, a JIT), then up to `repeats` samples within `budget`
+    seconds. Each sample loops enough calls to last about 2 ms, so that the clock's own cost does
+    not count for tiny inputs. A call slower than half the budget is measured once, by its warm-up.
+    """
+    start = time.perf_counter()
+    call()
+    first = time.perf_counter() - start
+    if first >= budget / 2:
+        return first, 1
+    inner = int(min(max(2e-3 / max(first, 1e-8), 1), 100_000))
+    samples: list[float] = []
+    spent = 0.0
+    while len(samples) < max(repeats, 1) and (not samples or spent < budget):
+        start = time.perf_counter()
+        for _ in range(inner):
+            call()
+        elapsed = time.perf_counter() - start
+        samples.append(elapsed / inner)
+        spent += elapsed
+    return float(np.median(samples)), len(samples) * inner
 
 
 def load(path: Path) -> list[Check]:

@@ -20,17 +20,17 @@ when a worker died or hung. Outcomes are encoded like the vectors (hex bit patte
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import json
 import os
 import sys
-import time
 import traceback
 from typing import Any
 
 import numpy as np
 
-from harness import codec, data
+from harness import codec, data, timing
 from harness.backend import Backend, PenaltySpec, SpecError
 
 
@@ -139,39 +139,27 @@ def _call(backend: Backend, operation: str, penalty: PenaltySpec, w: np.ndarray)
         raise ValueError(f"cannot time operation {operation!r}")
 
 
+@functools.lru_cache(maxsize=2)
+def _weights(n: int, dtype: str, seed: int) -> np.ndarray:
+    """The timing arrays, kept so that every operation at one size reuses them (1e7 takes a while)."""
+    return data.weights(n, dtype, seed)
+
+
 def measure(backend: Backend, request: dict) -> dict:
     """Median seconds per call on generated data: the backend's own timer when it has one, else
-    the Python call. A time budget caps the number of repeats for slow implementations."""
+    the Python call (see timing.median_call_seconds)."""
     operation, dtype = request["operation"], request["dtype"]
     penalty = data.penalty(request["penalty"])
-    w = data.weights(request["n"], dtype, request["seed"])
+    w = _weights(int(request["n"]), dtype, int(request["seed"]))
     repeats, budget = int(request["repeats"]), float(request.get("budget", 10.0))
     try:
         seconds = backend.time_kernel(operation, penalty, w, data.TIMING_STEP, repeats)
         if seconds is not None:
-            return {
-                "kind": "timing",
-                "seconds": float(seconds),
-                "method": "time_kernel",
-                "calls": repeats,
-            }
-        start = time.perf_counter()
-        _call(backend, operation, penalty, w)  # Warm-up: caches, lazy imports, JIT.
-        elapsed = time.perf_counter() - start
-        times = [elapsed] if elapsed * 2 > budget else []
-        spent = elapsed
-        while len(times) < repeats and (not times or spent < budget):
-            start = time.perf_counter()
-            _call(backend, operation, penalty, w)
-            elapsed = time.perf_counter() - start
-            times.append(elapsed)
-            spent += elapsed
-        return {
-            "kind": "timing",
-            "seconds": float(np.median(times)),
-            "method": "python-call",
-            "calls": len(times),
-        }
+            return {"kind": "timing", "seconds": float(seconds), "method": "time_kernel", "calls": repeats}
+        seconds, calls = timing.median_call_seconds(
+            lambda: _call(backend, operation, penalty, w), repeats, budget
+        )
+        return {"kind": "timing", "seconds": seconds, "method": "python-call", "calls": calls}
     except SpecError as e:
         return {"kind": "error", "code": e.code}
     except Exception:  # as in execute(): a defect, reported as a crash

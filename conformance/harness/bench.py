@@ -1,0 +1,347 @@
+"""`harness bench` (make bench): every available backend and a few baselines, timed on the same
+seeded arrays in one run, written to bench.md, bench.json and bench.png.
+
+Backends are timed in their workers (with their own in-runtime timer when they have one, so a JVM
+kernel is not charged for the Python-to-Java copy). Baselines run in this process: numpy's plain
+reductions and elementwise formulas, `math.fsum`, and the native module's private probes (plain
+non-exact SIMD sums and memory-bandwidth loops) when that module is built. A measurement predicted
+to take longer than the budget is skipped, and the skip is written down.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import math
+import os
+import platform
+import sys
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from harness import data, timing
+from harness.runner import Options, select_backends, start_workers, worker_key
+from harness.worker import load_registry
+
+SEED = 20261125
+NUMPY_REFERENCE = {
+    "value": "numpy abs().sum()",
+    "gradient": "numpy lam*sign(w)",
+    "prox": "numpy soft threshold",
+}
+READ_PROBE = "native read probe"
+
+
+@dataclass
+class Row:
+    implementation: str
+    kind: str  # "backend" | "baseline" | "probe"
+    operation: str
+    dtype: str
+    n: int
+    seconds: float | None = None
+    calls: int = 0
+    method: str = ""
+    note: str = ""
+
+
+def _native_probes() -> tuple[object | None, str]:
+    """regpen._native if it can be imported, else None and why."""
+    try:
+        from regpen import _native
+    except ImportError as e:
+        return None, f"regpen._native does not import ({e}); native probes skipped"
+    return _native, ""
+
+
+def baselines(operation: str, dtype: str, w: np.ndarray, native) -> dict[str, Callable[[], object]]:
+    """In-process comparisons for one operation: what numpy users would write, and hardware probes."""
+    lam = np.asarray(data.penalty("l1").params["lam"], dtype)
+    threshold = np.asarray(data.TIMING_STEP * float(lam), dtype)
+    found: dict[str, Callable[[], object]] = {}
+    if operation == "value":
+        found["numpy abs().sum()"] = lambda: np.abs(w).sum()
+        found["numpy dot(w, w)"] = lambda: np.dot(w, w)
+        found["numpy linalg.norm"] = lambda: np.linalg.norm(w)
+        found["math.fsum(abs)"] = lambda: math.fsum(np.abs(w))
+    elif operation == "gradient":
+        found["numpy lam*sign(w)"] = lambda: lam * np.sign(w)
+    elif operation == "prox":
+        found["numpy soft threshold"] = lambda: np.sign(w) * np.maximum(np.abs(w) - threshold, 0)
+    if native is not None:
+        probes = {
+            "value": {
+                "native plain abs sum": "_bench_plain_abs_sum",
+                "native plain square sum": "_bench_plain_square_sum",
+            },
+            "gradient": {},
+            "prox": {},
+        }[operation]
+        for label, attribute in probes.items():
+            probe = getattr(native, attribute, None)
+            if probe is not None:
+                found[label] = lambda probe=probe: probe(w)
+        read = getattr(native, "_bench_read_probe", None)
+        if read is not None:
+            found[READ_PROBE] = lambda: read(w)
+        copy = getattr(native, "_bench_copy_probe", None)
+        if copy is not None and operation != "value":
+            out = np.empty_like(w)
+            found["native copy probe"] = lambda: copy(w, out)
+    return found
+
+
+def _repeats(n: int) -> int:
+    return 3 if n >= 10_000_000 else 7
+
+
+def _predicted_too_slow(previous: dict[str, Row], key: str, n: int, budget: float) -> str:
+    """A note when the last size's time per element predicts a call longer than the budget."""
+    row = previous.get(key)
+    if row is None or row.seconds is None or row.n == 0:
+        return ""
+    predicted = row.seconds / row.n * n
+    if predicted > budget:
+        return f"skipped: about {predicted:.1f} s per call predicted from n={row.n}"
+    return ""
+
+
+def measure_all(args: argparse.Namespace) -> tuple[list[Row], list[str]]:
+    sizes = [int(float(s)) for s in args.sizes.split(",")]
+    operations = [o for o in args.ops.split(",") if o]
+    dtypes = [d for d in args.dtypes.split(",") if d]
+    notes: list[str] = []
+    native, why = _native_probes()
+    if why:
+        notes.append(why)
+
+    registry = load_registry(args.registry)
+    chosen = select_backends(registry, [n for v in args.backend or [] for n in v.split(",") if n])
+    options = Options(
+        registry=args.registry, timeout=max(args.timeout, 8 * args.budget), log_dir=args.reports / "workers"
+    )
+    workers = start_workers(chosen, options)
+    available = []
+    for key, client in workers.items():
+        reasons = client.hello()
+        for backend in (b for b in chosen if worker_key(b) == key):
+            reason = reasons.get(backend.name)
+            if reason is None:
+                available.append(backend)
+            else:
+                notes.append(f"{backend.name} unavailable: {reason.splitlines()[0]}")
+
+    plan = []
+    for dtype in dtypes:
+        for n in sizes:
+            for operation in operations:
+                for backend in available:
+                    if backend.capabilities.gap(dtype, operation, [], args.penalty) is None:
+                        plan.append((dtype, n, operation, backend))
+                plan.append((dtype, n, operation, None))  # The in-process baselines.
+    rows: list[Row] = []
+    previous: dict[str, Row] = {}
+    progress = _progress(len(plan), not args.no_progress)
+    try:
+        current: tuple[int, str] | None = None
+        w = None
+        for dtype, n, operation, backend in plan:
+            if current != (n, dtype):
+                current, w = (n, dtype), data.weights(n, dtype, SEED)
+            if backend is not None:
+                key = f"{backend.name}/{operation}/{dtype}"
+                skip = _predicted_too_slow(previous, key, n, args.budget * 4)
+                row = Row(backend.name, "backend", operation, dtype, n, note=skip)
+                if not skip:
+                    request = {
+                        "backend": backend.name,
+                        "operation": operation,
+                        "penalty": args.penalty,
+                        "dtype": dtype,
+                        "n": n,
+                        "seed": SEED,
+                        "repeats": _repeats(n),
+                        "budget": args.budget,
+                    }
+                    outcome = workers[worker_key(backend)].time(request, options.timeout)
+                    if outcome.get("kind") == "timing":
+                        row.seconds, row.calls, row.method = (
+                            outcome["seconds"],
+                            outcome["calls"],
+                            outcome["method"],
+                        )
+                    else:
+                        detail = outcome.get("code") or outcome.get("message", "")
+                        row.note = f"not timed: {detail.strip().splitlines()[-1] if detail else '?'}"
+                rows.append(row)
+                previous[key] = row
+            else:
+                for label, call in baselines(operation, dtype, w, native).items():
+                    key = f"{label}/{operation}/{dtype}"
+                    skip = _predicted_too_slow(previous, key, n, args.budget)
+                    kind = "probe" if label.startswith("native ") else "baseline"
+                    row = Row(label, kind, operation, dtype, n, note=skip, method="in-process")
+                    if not skip:
+                        row.seconds, row.calls = timing.median_call_seconds(call, _repeats(n), args.budget)
+                    rows.append(row)
+                    previous[key] = row
+            if progress is not None:
+                progress.update(1)
+    finally:
+        if progress is not None:
+            progress.close()
+        for client in workers.values():
+            client.stop()
+    return rows, notes
+
+
+def _progress(total: int, enabled: bool):
+    if not enabled:
+        return None
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return None
+    return tqdm(total=total, desc="bench", unit="measurement", file=sys.stderr)
+
+
+def machine() -> dict[str, str]:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "cpu": model or platform.processor(),
+        "cores": str(os.cpu_count()),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        # Other work on a shared machine skews timings (BLAS threads suffer most): record it.
+        "load_average": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+    }
+
+
+def format_seconds(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6)):
+        if seconds >= scale:
+            return f"{seconds / scale:.3g} {unit}"
+    return f"{seconds / 1e-9:.3g} ns"
+
+
+def markdown(rows: list[Row], notes: list[str], info: dict[str, str], penalty: str) -> str:
+    lines = [
+        "# regpen benchmark",
+        "",
+        f"{info['date']} · {info['cpu']} · {info['cores']} cores · "
+        f"Python {info['python']} · numpy {info['numpy']} · load average {info['load_average']}",
+        "",
+        f"Penalty {penalty}; standard-normal weights from seed {SEED}, the same arrays for every",
+        "implementation. Median time per call; in each cell the ratios are this time divided by the",
+        "numpy formula's (`np` column's reference) and by the native read-bandwidth probe's at the same n",
+        "(how many passes over memory the call costs). Backends marked `time_kernel` are timed inside",
+        "their own runtime; `python-call` includes the Python binding's call and conversion cost.",
+        "",
+    ]
+    index = {(r.implementation, r.operation, r.dtype, r.n): r for r in rows}
+    sizes = sorted({r.n for r in rows})
+    for operation in dict.fromkeys(r.operation for r in rows):
+        for dtype in dict.fromkeys(r.dtype for r in rows):
+            subset = [r for r in rows if r.operation == operation and r.dtype == dtype]
+            if not subset:
+                continue
+            lines += [f"## {operation}, {dtype}", ""]
+            lines.append("| implementation | how | " + " | ".join(f"n = {n:,}" for n in sizes) + " |")
+            lines.append("|---|---|" + "---|" * len(sizes))
+            for implementation in dict.fromkeys(r.implementation for r in subset):
+                cells = []
+                how = ""
+                for n in sizes:
+                    row = index.get((implementation, operation, dtype, n))
+                    if row is None:
+                        cells.append("")
+                        continue
+                    how = how or row.method
+                    if row.seconds is None:
+                        cells.append(row.note or "-")
+                        continue
+                    text = format_seconds(row.seconds)
+                    ratios = []
+                    numpy_row = index.get((NUMPY_REFERENCE[operation], operation, dtype, n))
+                    if numpy_row and numpy_row.seconds and implementation != numpy_row.implementation:
+                        ratios.append(f"{row.seconds / numpy_row.seconds:.2g}× np")
+                    read_row = index.get((READ_PROBE, operation, dtype, n))
+                    if read_row and read_row.seconds and implementation != READ_PROBE:
+                        ratios.append(f"{row.seconds / read_row.seconds:.2g}× read")
+                    cells.append(text + (f" ({', '.join(ratios)})" if ratios else ""))
+                lines.append(f"| {implementation} | {how} | " + " | ".join(cells) + " |")
+            lines.append("")
+    if notes:
+        lines += ["## Notes", ""] + [f"- {note}" for note in notes] + [""]
+    skipped = [r for r in rows if r.seconds is None and r.note]
+    if skipped:
+        lines += ["## Not measured", ""]
+        lines += [f"- {r.implementation} {r.operation} {r.dtype} n={r.n:,}: {r.note}" for r in skipped] + [""]
+    return "\n".join(lines)
+
+
+def plot(rows: list[Row], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    operations = list(dict.fromkeys(r.operation for r in rows))
+    dtypes = list(dict.fromkeys(r.dtype for r in rows))
+    figure, axes = plt.subplots(
+        len(dtypes), len(operations), figsize=(6 * len(operations), 4.5 * len(dtypes)), squeeze=False
+    )
+    for i, dtype in enumerate(dtypes):
+        for j, operation in enumerate(operations):
+            ax = axes[i][j]
+            subset = [r for r in rows if r.dtype == dtype and r.operation == operation and r.seconds]
+            for implementation in dict.fromkeys(r.implementation for r in subset):
+                points = sorted(
+                    (r.n, r.seconds / r.n * 1e9) for r in subset if r.implementation == implementation
+                )
+                style = "--" if implementation.startswith(("numpy", "math", "native ")) else "-"
+                ax.plot(*zip(*points, strict=True), style, marker="o", markersize=3, label=implementation)
+            ax.set_xscale("log")
+            ax.set_yscale("log")
+            ax.set_xlabel("n (elements)")
+            ax.set_ylabel("ns per element")
+            ax.set_title(f"{operation}, {dtype}")
+            ax.grid(True, which="both", alpha=0.3)
+            ax.legend(fontsize=6, loc="upper right")
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
+def main(args: argparse.Namespace) -> int:
+    rows, notes = measure_all(args)
+    info = machine()
+    args.reports.mkdir(parents=True, exist_ok=True)
+    (args.reports / "bench.md").write_text(markdown(rows, notes, info, args.penalty))
+    document = {
+        "machine": info,
+        "penalty": args.penalty,
+        "seed": SEED,
+        "notes": notes,
+        "rows": [asdict(r) for r in rows],
+    }
+    (args.reports / "bench.json").write_text(json.dumps(document, indent=1) + "\n")
+    plot(rows, args.reports / "bench.png")
+    print((args.reports / "bench.md").read_text())
+    for name in ("bench.md", "bench.json", "bench.png"):
+        print(f"wrote {args.reports / name}")
+    return 0
