@@ -24,7 +24,7 @@ jvm-tools: ## Install a JDK and Maven from Debian when the machine lacks them
 $(JVM_CLASSPATH): $(JVM_SOURCES) | jvm-tools
 	$(MVN) -q package -DskipTests
 	$(MVN) -q -pl regpen-java,regpen-scala dependency:build-classpath \
-		-Dmdep.includeScope=runtime -Dmdep.outputFile=target/runtime-classpath.txt
+		-DincludeScope=runtime -Dmdep.outputFile=target/runtime-classpath.txt
 	@mkdir -p $(dir $@)
 	@{ for m in $(JVM_MODULES); do \
 		echo $(ROOT)/jvm/$$m/target/$$m-1.0.0.jar; \

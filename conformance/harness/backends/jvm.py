@@ -1,0 +1,258 @@
+"""Adapters for the Java and Scala backends (jvm/): `java` and `scala` call the regpen libraries,
+`java-seed` and `scala-seed` the seed document's snippets as written (teaching backends).
+
+All four run in the one shared JVM (worker "jvm", see _jvm.py). Arrays cross as typed Java arrays
+(`JArray(JDouble)` / `JArray(JFloat)` copy a numpy array in bulk), so the overloads on double[] and
+float[] resolve by the test's dtype. A RegpenException (Java) or RegpenError (Scala) becomes the
+SpecError with the same spec code. `time_kernel` times the operation inside the JVM
+(org.regpen.KernelTimer, regpen.KernelTimer), so benchmarks compare kernels without the transfer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from harness.backend import OPERATIONS, Backend, Capabilities, PenaltySpec, SpecError
+from harness.backends import _jvm
+
+# `make jvm-build` writes build/jvm-classpath/jvm.txt.
+_CLASSPATH = "jvm"
+_PARAMS = {"l1": ("lam",), "l2": ("lam",), "elastic_net": ("l1", "l2")}
+_CONVERTERS = {
+    "sklearn": ("fromSklearn", ("alpha", "l1_ratio")),
+    "glmnet": ("fromGlmnet", ("lambda", "alpha")),
+    "keras": ("fromKeras", ("l1", "l2")),
+    "torch": ("fromTorchWeightDecay", ("weight_decay",)),
+}
+_STATIC_TYPES = (
+    "a call with arrays of two dtypes does not compile: the API takes double[] or float[] throughout"
+)
+
+
+def _jpype() -> Any:
+    _jvm.ensure_started()
+    import jpype
+
+    return jpype
+
+
+def _java_array(jpype: Any, values: np.ndarray) -> Any:
+    """A double[] or float[] copy of a one-dimensional numpy array, keeping its dtype."""
+    element = jpype.JFloat if values.dtype == np.float32 else jpype.JDouble
+    return jpype.JArray(element)(np.ascontiguousarray(values))
+
+
+def _from_java(result: Any, like: np.dtype) -> Any:
+    """A double/float (scalar) or a double[]/float[] (array) as numpy, in the dtype of `like`."""
+    if hasattr(result, "__len__"):
+        return np.array(result, dtype=like)
+    return like.type(float(result))
+
+
+class _JvmBackend(Backend):
+    """What the Java and Scala adapters share: arrays, error mapping and the operation flow. The
+    subclasses say how to build a penalty and read one back in their language's API."""
+
+    language = ""
+    worker = "jvm"
+    capabilities = Capabilities(
+        dtypes=("float64", "float32"),
+        operations=OPERATIONS,
+        features=("penalty_factor",),
+        gaps={"mixed_dtype": _STATIC_TYPES},
+    )
+    error_class = ""  # the language's exception carrying the spec code
+    timer_class = ""
+
+    def unavailable(self) -> str | None:
+        return _jvm.unavailable(_CLASSPATH)
+
+    def setup(self) -> None:
+        self.jpype = _jpype()
+        self.error = self.jpype.JClass(self.error_class)
+        self.timer = self._object(self.timer_class)
+
+    def _object(self, name: str) -> Any:
+        return self.jpype.JClass(name)
+
+    def _call(self, function: Any, *args: Any) -> Any:
+        try:
+            return function(*args)
+        except self.error as e:
+            raise SpecError(self._code(e), str(e.getMessage())) from None
+
+    def _code(self, error: Any) -> str:
+        raise NotImplementedError
+
+    def _penalty(self, spec: PenaltySpec) -> Any:
+        raise NotImplementedError
+
+    def _spec(self, penalty: Any) -> PenaltySpec:
+        raise NotImplementedError
+
+    def _factor_spec(self, kind: str, penalty: Any, factors: Any) -> PenaltySpec:
+        params = {key: float(getattr(penalty, key)()) for key in _PARAMS[kind]}
+        if factors is None:
+            return PenaltySpec(kind, params)
+        return PenaltySpec(kind, params, np.array(factors.toArray(), dtype=np.float64))
+
+    def value(self, penalty, w):
+        p = self._call(self._penalty, penalty)
+        return _from_java(self._call(p.value, _java_array(self.jpype, w)), w.dtype)
+
+    def gradient(self, penalty, w):
+        p = self._call(self._penalty, penalty)
+        return _from_java(self._call(p.gradient, _java_array(self.jpype, w)), w.dtype)
+
+    def prox(self, penalty, w, step):
+        p = self._call(self._penalty, penalty)
+        return _from_java(self._call(p.prox, _java_array(self.jpype, w), float(step)), w.dtype)
+
+    def loss(self, penalty, y_true, y_pred, w):
+        p = self._call(self._penalty, penalty)
+        arrays = [_java_array(self.jpype, a) for a in (y_true, y_pred, w)]
+        return _from_java(self._call(self._loss().computeLoss, *arrays, p), y_true.dtype)
+
+    def from_config(self, text):
+        return self._spec(self._call(self._penalties().fromConfig, self.jpype.JString(text)))
+
+    def to_config(self, penalty):
+        return str(self._call(self._penalty, penalty).toConfig())
+
+    def convert(self, convention, params):
+        method, names = _CONVERTERS[convention]
+        function = getattr(self._conventions(), method)
+        return self._spec(self._call(function, *(float(params[n]) for n in names)))
+
+    def time_kernel(self, operation, penalty, w, step, repeats):
+        p = self._call(self._penalty, penalty)
+        array = _java_array(self.jpype, w)
+        return float(self.timer.time(operation, p, array, float(step), int(repeats)))
+
+
+class JavaBackend(_JvmBackend):
+    name = "java"
+    language = "Java"
+    error_class = "org.regpen.RegpenException"
+    timer_class = "org.regpen.KernelTimer"
+
+    def _code(self, error):
+        return str(error.code().id())
+
+    def _penalty(self, spec):
+        constructor = self.jpype.JClass(
+            {"l1": "org.regpen.L1", "l2": "org.regpen.L2", "elastic_net": "org.regpen.ElasticNet"}[spec.type]
+        )
+        p = constructor(*(float(spec.params[k]) for k in _PARAMS[spec.type]))
+        if spec.penalty_factor is not None:
+            p = p.withPenaltyFactor(_java_array(self.jpype, np.asarray(spec.penalty_factor, np.float64)))
+        return p
+
+    def _spec(self, penalty):
+        kind = {"L1": "l1", "L2": "l2", "ElasticNet": "elastic_net"}[str(penalty.getClass().getSimpleName())]
+        return self._factor_spec(kind, penalty, penalty.penaltyFactor())
+
+    def _loss(self):
+        return self.jpype.JClass("org.regpen.Loss")
+
+    def _penalties(self):
+        return self.jpype.JClass("org.regpen.Penalty")
+
+    def _conventions(self):
+        return self.jpype.JClass("org.regpen.Conventions")
+
+
+class ScalaBackend(_JvmBackend):
+    name = "scala"
+    language = "Scala"
+    error_class = "regpen.RegpenError"
+    timer_class = "regpen.KernelTimer$"
+
+    def _object(self, name):
+        """A Scala `object` is the MODULE$ singleton of its `$` class."""
+        return getattr(self.jpype.JClass(name), "MODULE$")
+
+    def _code(self, error):
+        return str(error.code().id())
+
+    def _penalty(self, spec):
+        companion = self._object(
+            {"l1": "regpen.L1$", "l2": "regpen.L2$", "elastic_net": "regpen.ElasticNet$"}[spec.type]
+        )
+        p = companion.apply(*(float(spec.params[k]) for k in _PARAMS[spec.type]))
+        if spec.penalty_factor is not None:
+            p = p.withPenaltyFactor(_java_array(self.jpype, np.asarray(spec.penalty_factor, np.float64)))
+        return p
+
+    def _spec(self, penalty):
+        kind = {"L1": "l1", "L2": "l2", "ElasticNet": "elastic_net"}[str(penalty.getClass().getSimpleName())]
+        option = penalty.penaltyFactor()
+        return self._factor_spec(kind, penalty, option.get() if option.isDefined() else None)
+
+    def _loss(self):
+        return self._object("regpen.Loss$")
+
+    def _penalties(self):
+        return self._object("regpen.Penalty$")
+
+    def _conventions(self):
+        return self._object("regpen.Conventions$")
+
+
+_SEED_GAPS = {
+    "float32": "the seed's helper takes double[] / Array[Double] only",
+    "l2": "the seed implements L1 only",
+    "elastic_net": "the seed implements L1 only",
+    "gradient": "the seed only computes the penalty's value",
+    "prox": "the seed only computes the penalty's value",
+    "loss": "the seed's loss is a UML box with no code",
+    "from_config": "the seed has no configuration format",
+    "config_roundtrip": "the seed has no configuration format",
+    "convert": "the seed has no converters",
+    "penalty_factor": "the seed has no per-coordinate factors",
+    "mixed_dtype": "the seed takes one double array",
+}
+
+
+class _SeedBackend(Backend):
+    """The seed's `l1Regularization(weights, lambda)`: a left-to-right loop, nothing validated."""
+
+    worker = "jvm"
+    teaching = True
+    capabilities = Capabilities(
+        dtypes=("float64",),
+        operations=("value",),
+        features=(),
+        penalties=("l1",),
+        gaps=_SEED_GAPS,
+    )
+    seed_class = ""
+
+    def unavailable(self) -> str | None:
+        return _jvm.unavailable(_CLASSPATH)
+
+    def setup(self) -> None:
+        self.jpype = _jpype()
+        self.seed = self.jpype.JClass(self.seed_class)
+
+    def value(self, penalty, w):
+        result = self.seed.l1Regularization(_java_array(self.jpype, w), float(penalty.params["lam"]))
+        return np.float64(float(result))
+
+
+class JavaSeed(_SeedBackend):
+    name = "java-seed"
+    language = "Java"
+    seed_class = "org.regpen.seed.SeedL1"
+
+
+class ScalaSeed(_SeedBackend):
+    name = "scala-seed"
+    language = "Scala"
+    # The object's static forwarder: `SeedL1.l1Regularization` callable on the class itself.
+    seed_class = "regpen.seed.SeedL1"
+
+
+BACKENDS = [JavaBackend(), ScalaBackend(), JavaSeed(), ScalaSeed()]
