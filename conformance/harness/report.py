@@ -158,6 +158,10 @@ def drift_summary(result: RunResult) -> list[dict]:
     return summary
 
 
+def _num(value: float | None) -> str:
+    return "-" if value is None else f"{value:g}"
+
+
 def describe_inputs(test: dict) -> str:
     """A test's inputs in decimal, long arrays abbreviated."""
     parts = []
@@ -214,8 +218,10 @@ def print_summary(result: RunResult, max_mismatches: int = 20) -> None:
     print(terminal_matrix(result))
     print(LEGEND)
     print()
-    for name, totals in status_totals(result).items():
-        print(f"{name:>16}: " + ", ".join(f"{k} {v}" for k, v in totals.items() if v))
+    totals_by_backend = status_totals(result)
+    width = max((len(name) for name in totals_by_backend), default=0)
+    for name, totals in totals_by_backend.items():
+        print(f"{name:>{width}}: " + ", ".join(f"{k} {v}" for k, v in totals.items() if v))
     blocks = mismatches(result)
     if blocks:
         print(
@@ -224,10 +230,13 @@ def print_summary(result: RunResult, max_mismatches: int = 20) -> None:
             + ":"
         )
         print("\n".join(blocks[:max_mismatches]))
-    for summary in drift_summary(result):
+    summaries = drift_summary(result)
+    if summaries:
+        print("\nteaching drift (bit differences from the correctly rounded vectors):")
+    for summary in summaries:
         print(
-            f"\nteaching drift, {summary['backend']}: {summary['drifted']} of {summary['ran']} cases "
-            f"differ; max {summary['max_ulp']} ulp, median {summary['median_ulp']} ulp"
+            f"  {summary['backend']}: {summary['drifted']} of {summary['ran']} cases differ; "
+            f"max {_num(summary['max_ulp'])} ulp, median {_num(summary['median_ulp'])} ulp"
             + (f", {summary['without_ulp']} NaN/inf-class differences" if summary["without_ulp"] else "")
         )
     if result.timing:
@@ -316,7 +325,7 @@ def markdown(result: RunResult) -> str:
                     str(s["drifted"]),
                     str(s["ran"]),
                     str(s["max_ulp"]),
-                    str(s["median_ulp"]),
+                    _num(s["median_ulp"]),
                     str(s["without_ulp"]),
                 ]
             )
