@@ -27,6 +27,15 @@ struct LaneSums {
     per_lane = 0;
     for (int j = 0; j < kMaxLanes; ++j) s[j] = c[j] = 0.0;
   }
+  // Adds the lanes of `other` as further lanes (the caller ensures they fit).
+  void append(const LaneSums& other) {
+    for (int j = 0; j < other.lanes; ++j) {
+      s[lanes + j] = other.s[j];
+      c[lanes + j] = other.c[j];
+    }
+    lanes += other.lanes;
+    if (other.per_lane > per_lane) per_lane = other.per_lane;
+  }
 };
 
 // Coefficients of the elementwise operations, already in the working format T (spec section 3).

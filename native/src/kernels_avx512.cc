@@ -24,6 +24,8 @@ struct Avx512Traits {
     return _mm512_castsi512_pd(_mm512_and_si512(_mm512_castpd_si512(a), magnitude));
   }
   static Reg product_error(Reg x, Reg p) { return _mm512_fmsub_pd(x, x, p); }
+  static Reg fma_add(Reg a, Reg b) { return _mm512_fmadd_pd(a, _mm512_set1_pd(1.0), b); }
+  static Reg fma_sub(Reg a, Reg b) { return _mm512_fnmadd_pd(b, _mm512_set1_pd(1.0), a); }
 };
 
 }  // namespace

@@ -5,9 +5,12 @@
 // and the linker can never substitute an AVX-512 instantiation into the portable path.
 //
 // An ISA file defines a traits type V before including this header:
-//   V::Reg, V::kWidth (binary64 lanes), zero(), load(const double*), load_f32(const float*) (widens
-//   kWidth binary32 values exactly), store(double*, Reg), add, sub, mul, abs, and
-//   product_error(x, p) = fma(x, x, -p), the exact error of p = fl(x * x) when it does not underflow.
+//   V::Reg, V::kWidth (binary64 lanes), load(const double*), load_f32(const float*) (widens
+//   kWidth binary32 values exactly), store(double*, Reg), add, sub, mul, abs,
+//   product_error(x, p) = fma(x, x, -p), the exact error of p = fl(x * x) when it does not underflow,
+//   and fma_add(a, b) = fma(a, 1, b), fma_sub(a, b) = fma(-b, 1, a): the same bits as a + b and
+//   a - b (the product by 1 is exact, so the single rounding is that of the sum), issued on the
+//   multiply-add units so that adds are spread over twice as many execution ports.
 #ifndef REGPEN_KERNELS_IMPL_H
 #define REGPEN_KERNELS_IMPL_H
 
@@ -24,11 +27,14 @@ namespace {
 enum class Term { kAbs, kSquare, kExactSquare };
 
 // Knuth's TwoSum: s + e == a + b exactly, for any finite a and b (6 operations, no branch).
+// Only s = a + b is on the loop-carried path; three of the other five run on the FMA units.
 template <class V>
 inline void two_sum(typename V::Reg a, typename V::Reg b, typename V::Reg& s, typename V::Reg& e) {
+  using Reg = typename V::Reg;
   s = V::add(a, b);
-  const typename V::Reg bb = V::sub(s, a);
-  e = V::add(V::sub(a, V::sub(s, bb)), V::sub(b, bb));
+  const Reg bb = V::fma_sub(s, a);
+  const Reg t = V::sub(s, bb);
+  e = V::fma_add(V::fma_sub(a, t), V::sub(b, bb));
 }
 
 // One Sum2 step of lane (s, c) with the value x: adds the term of x.

@@ -16,6 +16,9 @@ struct ScalarTraits {
   static Reg sub(Reg a, Reg b) { return a - b; }
   static Reg mul(Reg a, Reg b) { return a * b; }
   static Reg abs(Reg a) { return std::fabs(a); }
+  // Without SIMD there is no second kind of port to balance: plain add and subtract.
+  static Reg fma_add(Reg a, Reg b) { return a + b; }
+  static Reg fma_sub(Reg a, Reg b) { return a - b; }
   // std::fma is the correctly rounded fused multiply-add (a libm call or one instruction).
   static Reg product_error(Reg x, Reg p) { return std::fma(x, x, -p); }
 };

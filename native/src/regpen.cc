@@ -1,12 +1,13 @@
 // regpen.cc - the C ABI of regpen.h: argument checks in the spec's order, then the spec's steps
 // around the correctly rounded reductions (sums.cc) and the elementwise kernels (kernels_*.cc).
 //
-// Nothing here allocates or throws; every entry point is noexcept, so no C++ exception can cross
-// the extern "C" boundary.
+// Nothing here throws (a thread that cannot start is replaced by running its work inline); every
+// entry point is noexcept, so no C++ exception can cross the extern "C" boundary.
 #include <cmath>
 #include <cstdint>
 
 #include "kernels.h"
+#include "parallel.h"
 #include "regpen.h"
 #include "sums.h"
 
@@ -92,7 +93,13 @@ template <class T>
 void elementwise(ElementKernel<T> kernel, const ElementCoefficients<T>& c, const T* w, size_t n,
                  ptrdiff_t stride, const double* f, T* out) {
   if (stride == 1) {
-    kernel(c, w, f, n, out);
+    if (worth_a_thread(n)) {
+      const size_t half = n / 2;
+      run_two([&] { kernel(c, w, f, half, out); },
+              [&] { kernel(c, w + half, f == nullptr ? nullptr : f + half, n - half, out + half); });
+    } else {
+      kernel(c, w, f, n, out);
+    }
     return;
   }
   constexpr size_t kChunk = 2048;

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "exact.h"
+#include "parallel.h"
 
 namespace regpen::detail {
 namespace {
@@ -201,8 +202,24 @@ void weight_sums(const Kernels& k, const T* w, size_t n, ptrdiff_t stride, const
   LaneSums abs, square;
   abs.reset(k.lanes);
   square.reset(k.lanes);
-  accumulate_weights(k, w, n, stride, abs_sum != nullptr ? &abs : nullptr,
-                     square_sum != nullptr ? &square : nullptr);
+  LaneSums* want_abs = abs_sum != nullptr ? &abs : nullptr;
+  LaneSums* want_square = square_sum != nullptr ? &square : nullptr;
+  if (stride == 1 && worth_a_thread(n) && 2 * k.lanes <= LaneSums::kMaxLanes) {
+    // Each half gets its own lanes; the finish then simply sees twice as many lanes.
+    LaneSums abs2, square2;
+    abs2.reset(k.lanes);
+    square2.reset(k.lanes);
+    const size_t half = n / 2;
+    run_two([&] { accumulate_weights(k, w, half, 1, want_abs, want_square); },
+            [&] {
+              accumulate_weights(k, w + half, n - half, 1, want_abs ? &abs2 : nullptr,
+                                 want_square ? &square2 : nullptr);
+            });
+    abs.append(abs2);
+    square.append(square2);
+  } else {
+    accumulate_weights(k, w, n, stride, want_abs, want_square);
+  }
   const bool abs_done = abs_sum == nullptr || finish_sum(abs, 0.0, abs_sum);
   const bool square_done =
       square_sum == nullptr || finish_sum(square, square_absolute_error<T>(n), square_sum);

@@ -144,6 +144,40 @@ void compare_fast_with_exact(const std::string& isa) {
 TEST_P(EachIsa, FastSumsEqualExactFloat64) { compare_fast_with_exact<double>(GetParam()); }
 TEST_P(EachIsa, FastSumsEqualExactFloat32) { compare_fast_with_exact<float>(GetParam()); }
 
+// Inputs above detail::kParallelAbove are split over two threads; strided inputs never are, so a
+// reversed view (stride -1) of the reversed array is a single-threaded second opinion.
+template <class T>
+void compare_threaded(const std::string& isa) {
+  IsaScope scope(isa);
+  ASSERT_TRUE(scope.ok);
+  std::mt19937_64 rng(11);
+  const size_t n = (size_t{3} << 19) + 5;
+  std::vector<T> w = random_values<T>(rng, n, 1);
+  std::vector<T> reversed(w.rbegin(), w.rend());
+  const T* last = reversed.data() + n - 1;
+  std::vector<T> a(n), b(n);
+  for (const regpen_penalty& p : kPenalties) {
+    T x = 0, y = 0;
+    ASSERT_EQ(value(&p, w.data(), n, 1, &x), REGPEN_OK);
+    ASSERT_EQ(value(&p, last, n, -1, &y), REGPEN_OK);
+    EXPECT_TRUE(same_bits(x, y)) << isa << " kind " << p.kind;
+    ASSERT_EQ(prox(&p, w.data(), n, 1, 0.5, a.data()), REGPEN_OK);
+    ASSERT_EQ(prox(&p, last, n, -1, 0.5, b.data()), REGPEN_OK);
+    expect_same(a, b, isa + " prox");
+    ASSERT_EQ(gradient(&p, w.data(), n, 1, a.data()), REGPEN_OK);
+    ASSERT_EQ(gradient(&p, last, n, -1, b.data()), REGPEN_OK);
+    expect_same(a, b, isa + " gradient");
+  }
+  T fast1, fast2, exact1, exact2;
+  detail::weight_sums<T>(detail::active_kernels(), w.data(), n, 1, nullptr, &fast1, &fast2);
+  detail::exact_weight_sums<T>(w.data(), n, 1, nullptr, &exact1, &exact2);
+  EXPECT_TRUE(same_bits(fast1, exact1));
+  EXPECT_TRUE(same_bits(fast2, exact2));
+}
+
+TEST_P(EachIsa, LargeInputsSplitOverThreadsFloat64) { compare_threaded<double>(GetParam()); }
+TEST_P(EachIsa, LargeInputsSplitOverThreadsFloat32) { compare_threaded<float>(GetParam()); }
+
 INSTANTIATE_TEST_SUITE_P(Kernels, EachIsa, ::testing::ValuesIn(available_isas()),
                          [](const auto& info) { return info.param; });
 
