@@ -5,7 +5,7 @@
 CLOJURE_DIR := $(ROOT)/clojure
 CLOJURE_BUILD := $(BUILD)/clojure
 CLOJURE_CLASSPATH := $(BUILD)/jvm-classpath/clojure.txt
-CLOJURE_MVN := mvn -q -B -f $(CLOJURE_DIR)/pom.xml
+CLOJURE_MVN := mvn -q -B -Dstyle.color=never -f $(CLOJURE_DIR)/pom.xml
 
 BUILD_TARGETS += clojure-build
 TEST_TARGETS += clojure-test
