@@ -73,25 +73,37 @@ def baselines(operation: str, dtype: str, w: np.ndarray, native) -> dict[str, Ca
     elif operation == "prox":
         found["numpy soft threshold"] = lambda: np.sign(w) * np.maximum(np.abs(w) - threshold, 0)
     if native is not None:
-        probes = {
-            "value": {
-                "native plain abs sum": "_bench_plain_abs_sum",
-                "native plain square sum": "_bench_plain_square_sum",
-            },
-            "gradient": {},
-            "prox": {},
-        }[operation]
-        for label, attribute in probes.items():
+        found.update(_probes(operation, w, native))
+    return found
+
+
+def _probes(operation: str, w: np.ndarray, native) -> dict[str, Callable[[], object]]:
+    """The native module's private probes. They take float64 only (anything else would be converted,
+    and the conversion timed), so float32 data goes to the bandwidth probes as the same bytes viewed
+    as float64, and the plain float64 sums are left out for it."""
+    found: dict[str, Callable[[], object]] = {}
+    if w.dtype == np.float64:
+        data64 = w
+        sums = {
+            "native plain abs sum": "_bench_plain_abs_sum",
+            "native plain square sum": "_bench_plain_square_sum",
+        }
+    elif w.nbytes % 8 == 0:
+        data64, sums = w.view(np.float64), {}
+    else:
+        return found
+    if operation == "value":
+        for label, attribute in sums.items():
             probe = getattr(native, attribute, None)
             if probe is not None:
-                found[label] = lambda probe=probe: probe(w)
-        read = getattr(native, "_bench_read_probe", None)
-        if read is not None:
-            found[READ_PROBE] = lambda: read(w)
-        copy = getattr(native, "_bench_copy_probe", None)
-        if copy is not None and operation != "value":
-            out = np.empty_like(w)
-            found["native copy probe"] = lambda: copy(w, out)
+                found[label] = lambda probe=probe: probe(data64)
+    read = getattr(native, "_bench_read_probe", None)
+    if read is not None:
+        found[READ_PROBE] = lambda: read(data64)
+    copy = getattr(native, "_bench_copy_probe", None)
+    if copy is not None and operation != "value":
+        out = np.empty_like(data64)
+        found["native copy probe"] = lambda: copy(data64, out)
     return found
 
 
@@ -246,10 +258,12 @@ def markdown(rows: list[Row], notes: list[str], info: dict[str, str], penalty: s
         f"Python {info['python']} · numpy {info['numpy']} · load average {info['load_average']}",
         "",
         f"Penalty {penalty}; standard-normal weights from seed {SEED}, the same arrays for every",
-        "implementation. Median time per call; in each cell the ratios are this time divided by the",
-        "numpy formula's (`np` column's reference) and by the native read-bandwidth probe's at the same n",
-        "(how many passes over memory the call costs). Backends marked `time_kernel` are timed inside",
-        "their own runtime; `python-call` includes the Python binding's call and conversion cost.",
+        "implementation. Each cell is the median time per call, then two ratios at the same n:",
+        "`× np` divides by the numpy formula (`np.abs(w).sum()` for value, `lam*np.sign(w)` for",
+        "gradient, the soft-threshold formula for prox); `× read` divides by the native read-bandwidth",
+        "probe, i.e. how many passes over memory the call costs (for float32 the probes read the same",
+        "bytes viewed as float64). `time_kernel` rows are timed inside their own runtime (no",
+        "Python-to-JVM copy); `python-call` rows include the binding's call and conversion cost.",
         "",
     ]
     index = {(r.implementation, r.operation, r.dtype, r.n): r for r in rows}
