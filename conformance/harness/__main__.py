@@ -14,9 +14,15 @@ from pathlib import Path
 from harness import expected, timing, vectors
 
 DESCRIPTION = """\
-regpen conformance harness: runs the oracle's golden vectors on every backend (each in a crash-
-isolated worker process), compares bits, and writes reports (terminal matrix, conformance.md,
-junit.xml, results.json) under --reports."""
+regpen conformance harness: runs the oracle's golden vectors on every backend (each in a
+crash-isolated worker process), compares bits, and writes reports (terminal matrix,
+conformance.md, junit.xml, results.json) under --reports."""
+EXIT_STATUS = """\
+exit status:
+  0  every non-teaching backend matched the vectors, apart from its listed expected failures
+  1  a failure, an expected-failure list that is wrong (unlisted failure, listed pass, stale id),
+     a --require'd backend unavailable, or a failed timing check under --strict-timing
+  2  the vectors cannot be trusted (sha256 differs from manifest.json, schema violation)"""
 
 
 def _names(values: list[str] | None) -> list[str]:
@@ -55,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="run the conformance vectors",
         description=DESCRIPTION,
+        epilog=EXIT_STATUS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     run.add_argument(
         "--vectors",
