@@ -51,6 +51,7 @@ class WorkerClient:
         self._buffer = b""
         self.max_deaths_in_a_row = 5
         self.last_death = ""
+        self.proc_started = False
 
     # -- process management -------------------------------------------------------------------
 
@@ -59,7 +60,9 @@ class WorkerClient:
         env = dict(os.environ)
         path = [str(CONFORMANCE_DIR), *self.extra_path, env.get("PYTHONPATH", "")]
         env["PYTHONPATH"] = os.pathsep.join(p for p in path if p)
-        log = open(self.log_path, "ab")  # noqa: SIM115 - the child owns it for its lifetime
+        # A fresh log per run; a restarted worker appends, so the log tells the whole story.
+        log = open(self.log_path, "ab" if self.proc_started else "wb")  # noqa: SIM115 - the child owns it
+        self.proc_started = True
         self.proc = subprocess.Popen(
             [
                 sys.executable,
@@ -120,8 +123,10 @@ class WorkerClient:
     # -- protocol -----------------------------------------------------------------------------
 
     def _send(self, message: dict) -> int:
-        if self.proc is None or self.proc.poll() is not None:
-            self.restart() if self.proc is not None else self.start()
+        if self.proc is None:
+            self.start()
+        elif self.proc.poll() is not None:
+            self.restart()
         self.seq += 1
         message = {**message, "seq": self.seq}
         try:

@@ -98,7 +98,7 @@ def execute(backend: Backend, test: dict) -> dict:
             }
         penalty = decode_penalty(test["penalty"])
         if operation == "config_roundtrip":
-            text = backend.to_config(penalty)
+            text = str(backend.to_config(penalty))  # A JVM adapter may hand back a java.lang.String.
             return {
                 "kind": "penalty",
                 "penalty": encode_penalty(backend.from_config(text)),
@@ -123,8 +123,7 @@ def execute(backend: Backend, test: dict) -> dict:
         return {"kind": "crash", "message": f"unknown operation {operation!r}"}
     except SpecError as e:
         return {"kind": "error", "code": e.code}
-    except Exception:  # any other exception is the adapter's defect: report it
-        # Anything but a SpecError is a defect of the backend or its adapter, not an error code.
+    except Exception:  # Anything but a SpecError is a defect of the backend or its adapter.
         return {"kind": "crash", "message": traceback.format_exc(limit=4)}
 
 
@@ -162,7 +161,7 @@ def measure(backend: Backend, request: dict) -> dict:
         return {"kind": "timing", "seconds": seconds, "method": "python-call", "calls": calls}
     except SpecError as e:
         return {"kind": "error", "code": e.code}
-    except Exception:  # as in execute(): a defect, reported as a crash
+    except Exception:  # As in execute(): a defect, reported as a crash.
         return {"kind": "crash", "message": traceback.format_exc(limit=4)}
 
 
@@ -183,7 +182,7 @@ class Worker:
             try:
                 backend.setup()
                 self.ready.add(name)
-            except Exception:  # a failed setup is reported on every test it blocks
+            except Exception:  # A failed setup is reported on every test it blocks.
                 self.setup_failure[name] = "setup failed: " + traceback.format_exc(limit=4)
         return backend
 
@@ -194,7 +193,7 @@ class Worker:
             for name, backend in self.backends.items():
                 try:
                     reason = backend.unavailable()
-                except Exception as e:  # a broken check is a reason too
+                except Exception as e:  # A broken check is a reason too.
                     reason = f"unavailable() raised {type(e).__name__}: {e}"
                 status[name] = {"unavailable": reason}
             self.reply({"seq": seq, "backends": status, "pid": os.getpid()})
