@@ -30,25 +30,22 @@ final class Kernels {
         }
     }
 
-    /** sign(w)·c: c for w > 0, −c for w < 0, +0 for ±0, NaN for NaN. */
+    /**
+     * sign(w)·c: c for w > 0, −c for w < 0, +0 for ±0, NaN for NaN. With c ≥ 0 (or NaN) −c is
+     * copySign(c, w), which avoids a branch on the sign of w that random weights would mispredict.
+     */
     private static double sign(double w, double c) {
-        if (w > 0.0) {
-            return c;
+        if (w == 0.0) {
+            return 0.0;
         }
-        if (w < 0.0) {
-            return -c;
-        }
-        return w == 0.0 ? 0.0 : Double.NaN;
+        return Double.isNaN(w) ? Double.NaN : Math.copySign(c, w);
     }
 
     private static float sign(float w, float c) {
-        if (w > 0.0f) {
-            return c;
+        if (w == 0.0f) {
+            return 0.0f;
         }
-        if (w < 0.0f) {
-            return -c;
-        }
-        return w == 0.0f ? 0.0f : Float.NaN;
+        return Float.isNaN(w) ? Float.NaN : Math.copySign(c, w);
     }
 
     /** g = L1 gradient with c_i = fl(lam × f_i); with {@code add}, g = fl(g + L1 gradient). */
@@ -92,12 +89,8 @@ final class Kernels {
         double[] fv = f == null ? null : f.values();
         for (int i = 0; i < w.length; i++) {
             double ti = fv == null ? t : t * fv[i];
-            double d = Math.abs(w[i]) - ti;
-            if (Double.isNaN(d)) {
-                w[i] = Double.NaN;
-            } else {
-                w[i] = Math.copySign(d > 0.0 ? d : 0.0, w[i]);
-            }
+            // max(d, +0) is d when d > 0, +0 when d ≤ 0, and NaN when d is NaN: the spec's three cases.
+            w[i] = Math.copySign(Math.max(Math.abs(w[i]) - ti, 0.0), w[i]);
         }
     }
 
@@ -105,12 +98,7 @@ final class Kernels {
         float[] fv = f == null ? null : f.values32();
         for (int i = 0; i < w.length; i++) {
             float ti = fv == null ? t : t * fv[i];
-            float d = Math.abs(w[i]) - ti;
-            if (Float.isNaN(d)) {
-                w[i] = Float.NaN;
-            } else {
-                w[i] = Math.copySign(d > 0.0f ? d : 0.0f, w[i]);
-            }
+            w[i] = Math.copySign(Math.max(Math.abs(w[i]) - ti, 0.0f), w[i]);
         }
     }
 
