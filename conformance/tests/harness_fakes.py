@@ -2,7 +2,8 @@
 
 The fakes compute L1 values of small integers, where plain float arithmetic is exact, so the
 expected values written here are known without any backend; the point is to test the harness.
-Special weights trigger misbehaviour: 13 aborts the process, 666 hangs, 7 prints to stdout.
+Special weights trigger misbehaviour: 13 aborts the process, 99 exits it with status 3, 666 hangs,
+7 prints to stdout.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from harness.backend import Backend, Capabilities, SpecError
 
 HERE = Path(__file__).resolve().parent
 REAL_SCHEMA = HERE.parent / "vectors" / "schema.json"
-ABORT, HANG, NOISE = 13.0, 666.0, 7.0
+ABORT, EXIT, HANG, NOISE = 13.0, 99.0, 666.0, 7.0
 
 
 class Honest(Backend):
@@ -37,6 +38,8 @@ class Honest(Backend):
             raise SpecError("invalid_lambda")
         if ABORT in w:
             os.abort()
+        if EXIT in w:
+            os._exit(3)
         if HANG in w:
             time.sleep(3600)
         if NOISE in w:
@@ -122,7 +125,7 @@ def write_suite(directory: Path, tests: list[dict]) -> Path:
 
 
 def standard_tests() -> list[dict]:
-    """Two ordinary cases, one error case, one abort, one hang, one that prints, then one more."""
+    """Two ordinary cases, one error case, an abort, a hang, one that prints, an exit, one more."""
     return [
         value_test(0, [1.0, -2.0], 0.5, 1.5),
         value_test(1, [3.0], 2.0, 6.0),
@@ -130,7 +133,8 @@ def standard_tests() -> list[dict]:
         value_test(3, [1.0, ABORT], 1.0, 14.0),
         value_test(4, [HANG], 1.0, HANG),
         value_test(5, [NOISE], 1.0, NOISE),
-        value_test(6, [4.0, 4.0], 0.25, 2.0),
+        value_test(6, [EXIT], 1.0, EXIT),
+        value_test(7, [4.0, 4.0], 0.25, 2.0),
     ]
 
 

@@ -42,23 +42,26 @@ def statuses(result, backend):
 
 def test_abort_and_hang_cost_one_cell_each(tmp_path, suite):
     result = run(suite, options(tmp_path, ["fake-honest"], timeout=3.0, batch_size=50))
-    assert statuses(result, "fake-honest") == [PASS, PASS, PASS, ERRORED, ERRORED, PASS, PASS]
+    assert statuses(result, "fake-honest") == [PASS, PASS, PASS, ERRORED, ERRORED, PASS, ERRORED, PASS]
     cells = result.cells["fake-honest"]
     assert "SIGABRT" in cells["value/l1/float64/fake/3"].reason
     assert "hang" in cells["value/l1/float64/fake/4"].reason
-    assert len(result.violations) == 2  # Both crashes are unlisted failures.
+    assert "status 3" in cells["value/l1/float64/fake/6"].reason
+    assert len(result.violations) == 3  # Each crash is an unlisted failure.
     assert result.failed()
 
 
 def test_batches_of_one_attribute_crashes_the_same_way(tmp_path, suite):
     result = run(suite, options(tmp_path, ["fake-honest"], timeout=3.0, batch_size=1))
-    assert statuses(result, "fake-honest") == [PASS, PASS, PASS, ERRORED, ERRORED, PASS, PASS]
+    assert statuses(result, "fake-honest") == [PASS, PASS, PASS, ERRORED, ERRORED, PASS, ERRORED, PASS]
 
 
 def test_listed_crashes_make_the_run_pass(tmp_path, suite):
     opts = options(tmp_path, ["fake-honest"], timeout=3.0)
     (opts.expected_dir / "fake-honest.txt").write_text(
-        "value/l1/float64/fake/3  # aborts on purpose\nvalue/l1/float64/fake/4  # hangs on purpose\n"
+        "value/l1/float64/fake/3  # aborts on purpose\n"
+        "value/l1/float64/fake/4  # hangs on purpose\n"
+        "value/l1/float64/fake/6  # exits on purpose\n"
     )
     result = run(suite, opts)
     assert result.violations == []
