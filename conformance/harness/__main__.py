@@ -1,4 +1,4 @@
-"""Command line of the conformance harness: `python -m harness run|bench|list` (PYTHONPATH=conformance).
+"""Command line of the conformance harness: `python -m harness run|bench|list|diff` (PYTHONPATH=conformance).
 
 Exit status of `run`: 0 when every non-teaching backend matched the vectors (apart from its listed
 expected failures), 1 when the run failed (a failure, a violated expected-failure list, a required
@@ -140,6 +140,10 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="list the registered backends and their capabilities",
     )
+
+    diff = commands.add_parser("diff", help="compare two results.json files; exit 1 when they differ")
+    diff.add_argument("old", type=Path, help="results.json of the earlier run")
+    diff.add_argument("new", type=Path, help="results.json of the later run")
     return parser
 
 
@@ -147,6 +151,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "list":
         return _list(args)
+    if args.command == "diff":
+        from harness import diff
+
+        return diff.main(args.old, args.new)
     if args.command == "bench":
         from harness import bench
 

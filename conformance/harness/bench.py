@@ -198,7 +198,13 @@ def measure_all(args: argparse.Namespace) -> tuple[list[Row], list[str]]:
                     kind = "probe" if label.startswith("native ") else "baseline"
                     row = Row(label, kind, operation, dtype, n, note=skip, method="in-process")
                     if not skip:
-                        row.seconds, row.calls = timing.median_call_seconds(call, _repeats(n), args.budget)
+                        try:
+                            row.seconds, row.calls = timing.median_call_seconds(
+                                call, _repeats(n), args.budget
+                            )
+                        except (TypeError, ValueError, RuntimeError, MemoryError) as e:
+                            # A probe whose signature changed is a note, not a failed benchmark.
+                            row.note = f"not timed: {type(e).__name__}: {e}"
                     rows.append(row)
                     previous[key] = row
             if progress is not None:

@@ -126,3 +126,23 @@ def test_cli_help_documents_the_flags(tmp_path):
     shown = harness_cli("run", "--help", cwd=tmp_path).stdout
     for flag in ("--backend", "--require", "--vectors", "--reports", "--strict-timing", "--timeout"):
         assert flag in shown
+
+
+def test_diff_reports_changed_bits_and_statuses(result):
+    from harness import diff
+
+    old = json.loads(json.dumps(report.results_json(result)))
+    new = json.loads(json.dumps(old))
+    assert diff.differences(old, new) == []
+    cell = new["results"]["fake-honest"]["value/l1/float64/fake/0"]
+    cell["got"]["bits"] = "0x3ff8000000000001"
+    del new["results"]["fake-teaching"]
+    changes = diff.differences(old, new)
+    assert "fake-teaching: only in the old results" in changes
+    assert (
+        "fake-honest value/l1/float64/fake/0: pass 0x3ff8000000000000 -> pass 0x3ff8000000000001" in changes
+    )
+    # Another NaN payload is the same NaN.
+    old["results"]["fake-honest"]["value/l1/float64/fake/0"]["got"]["bits"] = "0x7ff8000000000000"
+    cell["got"]["bits"] = "0x7ff8000000000001"
+    assert not any("fake/0" in line for line in diff.differences(old, new))
