@@ -21,8 +21,25 @@ private[regpen] object Elementwise:
     if d.isNaN then d else math.copySign(if d > 0 then d else 0.0f, w)
 
   /** Coordinate i's multiple fl(x × f_i), or x itself without factors (a product by 1 is exact). */
-  extension (x: Double) def times(f: Option[PenaltyFactor], i: Int): Double =
-    f.fold(x)(pf => x * pf.values(i))
+  extension (x: Double) inline def times(f: Array[Double] | Null, i: Int): Double =
+    if f == null then x else x * f(i)
 
-  extension (x: Float) def times32(f: Option[PenaltyFactor], i: Int): Float =
-    f.fold(x)(pf => x * pf.values32(i))
+  extension (x: Float) inline def times32(f: Array[Float] | Null, i: Int): Float =
+    if f == null then x else x * f(i)
+
+  /** A new array from an elementwise rule; inlined, so no element is boxed (Array.tabulate would). */
+  inline def build(n: Int)(inline element: Int => Double): Array[Double] =
+    val out = new Array[Double](n)
+    var i = 0
+    while i < n do
+      out(i) = element(i)
+      i += 1
+    out
+
+  inline def build32(n: Int)(inline element: Int => Float): Array[Float] =
+    val out = new Array[Float](n)
+    var i = 0
+    while i < n do
+      out(i) = element(i)
+      i += 1
+    out

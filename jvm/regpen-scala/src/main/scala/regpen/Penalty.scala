@@ -24,6 +24,10 @@ sealed trait Penalty:
   /** The JSON configuration; `Penalty.fromConfig(p.toConfig) == p`. */
   def toConfig: String = Config.write(this)
 
+  /** The factors as arrays for the elementwise loops, null when every factor is 1. */
+  protected final def factors: Array[Double] | Null = penaltyFactor.fold(null)(_.values)
+  protected final def factors32: Array[Float] | Null = penaltyFactor.fold(null)(_.values32)
+
   /** Weights must have one factor each. */
   protected def fits(n: Int): Unit =
     penaltyFactor.foreach(f => Checks.sameLength("penalty factor and weights", f.length, n))
@@ -41,24 +45,28 @@ final case class L1 private (lam: Double, penaltyFactor: Option[PenaltyFactor]) 
 
   def gradient(w: Array[Double]): Array[Double] =
     fits(w.length)
-    Array.tabulate(w.length)(i => signed(w(i), lam.times(penaltyFactor, i)))
+    val f = factors
+    build(w.length)(i => signed(w(i), lam.times(f, i)))
 
   def gradient(w: Array[Float]): Array[Float] =
     fits(w.length)
     val lam32 = lam.toFloat
-    Array.tabulate(w.length)(i => signed(w(i), lam32.times32(penaltyFactor, i)))
+    val f = factors32
+    build32(w.length)(i => signed(w(i), lam32.times32(f, i)))
 
   def prox(w: Array[Double], step: Double): Array[Double] =
     Checks.step(step)
     fits(w.length)
     val t = step * lam
-    Array.tabulate(w.length)(i => soft(w(i), t.times(penaltyFactor, i)))
+    val f = factors
+    build(w.length)(i => soft(w(i), t.times(f, i)))
 
   def prox(w: Array[Float], step: Double): Array[Float] =
     Checks.step(step)
     fits(w.length)
     val t = step.toFloat * lam.toFloat
-    Array.tabulate(w.length)(i => soft(w(i), t.times32(penaltyFactor, i)))
+    val f = factors32
+    build32(w.length)(i => soft(w(i), t.times32(f, i)))
 
 object L1:
   def apply(lam: Double): L1 = new L1(Checks.parameter("lam", lam), None)
@@ -73,24 +81,28 @@ final case class L2 private (lam: Double, penaltyFactor: Option[PenaltyFactor]) 
   def gradient(w: Array[Double]): Array[Double] =
     fits(w.length)
     val c = 2 * lam
-    Array.tabulate(w.length)(i => c.times(penaltyFactor, i) * w(i))
+    val f = factors
+    build(w.length)(i => c.times(f, i) * w(i))
 
   def gradient(w: Array[Float]): Array[Float] =
     fits(w.length)
     val c = 2 * lam.toFloat
-    Array.tabulate(w.length)(i => c.times32(penaltyFactor, i) * w(i))
+    val f = factors32
+    build32(w.length)(i => c.times32(f, i) * w(i))
 
   def prox(w: Array[Double], step: Double): Array[Double] =
     Checks.step(step)
     fits(w.length)
     val k = step * (2 * lam)
-    Array.tabulate(w.length)(i => w(i) / (1 + k.times(penaltyFactor, i)))
+    val f = factors
+    build(w.length)(i => w(i) / (1 + k.times(f, i)))
 
   def prox(w: Array[Float], step: Double): Array[Float] =
     Checks.step(step)
     fits(w.length)
     val k = step.toFloat * (2 * lam.toFloat)
-    Array.tabulate(w.length)(i => w(i) / (1 + k.times32(penaltyFactor, i)))
+    val f = factors32
+    build32(w.length)(i => w(i) / (1 + k.times32(f, i)))
 
 object L2:
   def apply(lam: Double): L2 = new L2(Checks.parameter("lam", lam), None)
@@ -112,20 +124,23 @@ final case class ElasticNet private (l1: Double, l2: Double, penaltyFactor: Opti
   def gradient(w: Array[Double]): Array[Double] =
     fits(w.length)
     val c = 2 * l2
-    Array.tabulate(w.length)(i => signed(w(i), l1.times(penaltyFactor, i)) + c.times(penaltyFactor, i) * w(i))
+    val f = factors
+    build(w.length)(i => signed(w(i), l1.times(f, i)) + c.times(f, i) * w(i))
 
   def gradient(w: Array[Float]): Array[Float] =
     fits(w.length)
     val a = l1.toFloat
     val c = 2 * l2.toFloat
-    Array.tabulate(w.length)(i => signed(w(i), a.times32(penaltyFactor, i)) + c.times32(penaltyFactor, i) * w(i))
+    val f = factors32
+    build32(w.length)(i => signed(w(i), a.times32(f, i)) + c.times32(f, i) * w(i))
 
   def prox(w: Array[Double], step: Double): Array[Double] =
     Checks.step(step)
     fits(w.length)
     val t = step * l1
     val k = step * (2 * l2)
-    Array.tabulate(w.length)(i => soft(w(i), t.times(penaltyFactor, i)) / (1 + k.times(penaltyFactor, i)))
+    val f = factors
+    build(w.length)(i => soft(w(i), t.times(f, i)) / (1 + k.times(f, i)))
 
   def prox(w: Array[Float], step: Double): Array[Float] =
     Checks.step(step)
@@ -133,7 +148,8 @@ final case class ElasticNet private (l1: Double, l2: Double, penaltyFactor: Opti
     val s = step.toFloat
     val t = s * l1.toFloat
     val k = s * (2 * l2.toFloat)
-    Array.tabulate(w.length)(i => soft(w(i), t.times32(penaltyFactor, i)) / (1 + k.times32(penaltyFactor, i)))
+    val f = factors32
+    build32(w.length)(i => soft(w(i), t.times32(f, i)) / (1 + k.times32(f, i)))
 
 object ElasticNet:
   def apply(l1: Double, l2: Double): ElasticNet =
