@@ -315,6 +315,9 @@ def markdown(rows: list[Row], notes: list[str], info: dict[str, str], penalty: s
 
 
 def plot(rows: list[Row], path: Path) -> None:
+    """Time per element against n, log-log: one panel per operation and dtype, one line per
+    implementation with the same colour in every panel, backends solid, baselines dashed, probes
+    dotted, and one legend for the whole figure."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -322,27 +325,47 @@ def plot(rows: list[Row], path: Path) -> None:
 
     operations = list(dict.fromkeys(r.operation for r in rows))
     dtypes = list(dict.fromkeys(r.dtype for r in rows))
+    names = list(dict.fromkeys(r.implementation for r in rows))
+    palette = plt.get_cmap("tab20").colors
+    markers = "os^Dv<>ph*"
+    styles = {"backend": "-", "baseline": "--", "probe": ":"}
+    kinds = {r.implementation: r.kind for r in rows}
     figure, axes = plt.subplots(
-        len(dtypes), len(operations), figsize=(6 * len(operations), 4.5 * len(dtypes)), squeeze=False
+        len(dtypes), len(operations), figsize=(5 * len(operations) + 2, 4 * len(dtypes)), squeeze=False
     )
+    handles = {}
     for i, dtype in enumerate(dtypes):
         for j, operation in enumerate(operations):
             ax = axes[i][j]
             subset = [r for r in rows if r.dtype == dtype and r.operation == operation and r.seconds]
-            for implementation in dict.fromkeys(r.implementation for r in subset):
-                points = sorted(
-                    (r.n, r.seconds / r.n * 1e9) for r in subset if r.implementation == implementation
+            for name in dict.fromkeys(r.implementation for r in subset):
+                points = sorted((r.n, r.seconds / r.n * 1e9) for r in subset if r.implementation == name)
+                k = names.index(name)
+                (line,) = ax.plot(
+                    *zip(*points, strict=True),
+                    styles[kinds[name]],
+                    color=palette[k % len(palette)],
+                    marker=markers[k % len(markers)],
+                    markersize=3,
+                    linewidth=1.2,
                 )
-                style = "--" if implementation.startswith(("numpy", "math", "native ")) else "-"
-                ax.plot(*zip(*points, strict=True), style, marker="o", markersize=3, label=implementation)
+                handles[name] = line
             ax.set_xscale("log")
             ax.set_yscale("log")
             ax.set_xlabel("n (elements)")
             ax.set_ylabel("ns per element")
             ax.set_title(f"{operation}, {dtype}")
             ax.grid(True, which="both", alpha=0.3)
-            ax.legend(fontsize=6, loc="upper right")
-    figure.tight_layout()
+    ordered = [n for n in names if n in handles]
+    figure.tight_layout(rect=(0, 0, 0.86, 1))
+    figure.legend(
+        [handles[n] for n in ordered],
+        ordered,
+        loc="center left",
+        bbox_to_anchor=(0.865, 0.5),
+        fontsize=7,
+        frameon=False,
+    )
     figure.savefig(path, dpi=110)
     plt.close(figure)
 
