@@ -25,7 +25,7 @@ struct LaneSums {
   void reset(int lane_count) {
     lanes = lane_count;
     per_lane = 0;
-    for (int j = 0; j < kMaxLanes; ++j) s[j] = c[j] = 0.0;
+    for (int j = 0; j < lane_count; ++j) s[j] = c[j] = 0.0;
   }
   // Adds the lanes of `other` as further lanes (the caller ensures they fit).
   void append(const LaneSums& other) {

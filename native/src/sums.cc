@@ -1,7 +1,9 @@
 // sums.cc - the drivers of the correctly rounded reductions (see sums.h and native/DESIGN.md).
 #include "sums.h"
 
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 #include "exact.h"
@@ -34,6 +36,29 @@ struct Range<float> {
   static constexpr double kLow = 0x1p-100;
   static constexpr double kHigh = 0x1p120;
 };
+
+// The exact distances from a positive normal r to its neighbours in T, read from r's bits: one
+// ulp above, and one ulp below unless r is a power of two (then half an ulp).
+template <class T>
+inline void gaps(T r, double& up, double& down) {
+  if constexpr (sizeof(T) == sizeof(double)) {
+    const uint64_t bits = std::bit_cast<uint64_t>(r);
+    up = std::bit_cast<double>(((bits >> 52) - 52) << 52);
+    down = (bits & ((uint64_t{1} << 52) - 1)) == 0 ? 0.5 * up : up;
+  } else {
+    const uint32_t bits = std::bit_cast<uint32_t>(r);
+    up = static_cast<double>(std::bit_cast<float>(((bits >> 23) - 23) << 23));
+    down = (bits & ((uint32_t{1} << 23) - 1)) == 0 ? 0.5 * up : up;
+  }
+}
+
+// Below this many elements the portable kernels are used on every ISA: their four lanes are
+// quicker to set up and finish than 32 vector lanes, and the result is the same by construction.
+constexpr size_t kSmallInput = 64;
+
+inline const Kernels& kernels_for(const Kernels& k, size_t n) {
+  return n < kSmallInput ? kPortableKernels : k;
+}
 
 // One term of the exact path; returns false when the term is NaN or infinite (and records which).
 struct Specials {
@@ -161,8 +186,8 @@ bool finish_sum(const LaneSums& sums, double absolute_error, T* out) {
   // hi - rd is exact (Sterbenz: r is hi rounded to T); the remaining rounding is bounded by ulp.
   const double d = (hi - rd) + lo;
   const double e = bound + std::fabs(d) * 0x1p-52;
-  const double up = static_cast<double>(std::nextafter(r, std::numeric_limits<T>::infinity())) - rd;
-  const double down = rd - static_cast<double>(std::nextafter(r, T(0)));
+  double up, down;
+  gaps(r, up, down);
   // Rounding is monotone and the half gaps are exact, so these comparisons of rounded values
   // imply the same strict inequalities for the exact ones: the exact sum rounds to r.
   if (d + e < 0.5 * up && d - e > -0.5 * down) {
@@ -192,8 +217,9 @@ void exact_weight_sums(const T* w, size_t n, ptrdiff_t stride, const double* fac
 }
 
 template <class T>
-void weight_sums(const Kernels& k, const T* w, size_t n, ptrdiff_t stride, const double* factors,
-                 T* abs_sum, T* square_sum) {
+void weight_sums(const Kernels& isa, const T* w, size_t n, ptrdiff_t stride,
+                 const double* factors, T* abs_sum, T* square_sum) {
+  const Kernels& k = kernels_for(isa, n);
   if (factors != nullptr) {
     // Factored terms need a triple product; the exact path computes them directly.
     exact_weight_sums(w, n, stride, factors, abs_sum, square_sum);
@@ -228,8 +254,9 @@ void weight_sums(const Kernels& k, const T* w, size_t n, ptrdiff_t stride, const
 }
 
 template <class T>
-T residual_square_sum(const Kernels& k, const T* y, ptrdiff_t y_stride, const T* p,
+T residual_square_sum(const Kernels& isa, const T* y, ptrdiff_t y_stride, const T* p,
                       ptrdiff_t p_stride, size_t n) {
+  const Kernels& k = kernels_for(isa, n);
   auto residual = [&](size_t i) {
     return static_cast<T>(y[static_cast<ptrdiff_t>(i) * y_stride] -
                           p[static_cast<ptrdiff_t>(i) * p_stride]);

@@ -39,12 +39,20 @@ struct View {
   ptrdiff_t stride;
   Dtype dtype;
   py::array keep;
+  py::array shape_source;  // the array as given (after conversion), whose shape results keep
 };
 
+// Lists, tuples and Python numbers follow the reference's dtype rules (float64, or an error).
+py::array converted(py::handle obj, const char* name) {
+  static const py::handle as_float_array =
+      py::object(py::module_::import("regpen._arrays").attr("as_float_array")).release();
+  return py::reinterpret_steal<py::array>(as_float_array(obj, name).release());
+}
+
 View view_of(py::handle obj, const char* name) {
-  if (!py::isinstance<py::array>(obj))
-    raise_code("invalid_dtype", std::string(name) + " must be a numpy array");
-  auto array = py::reinterpret_borrow<py::array>(obj);
+  // (A default-constructed py::array would allocate an empty array, so none is made here.)
+  py::array array = py::isinstance<py::array>(obj) ? py::reinterpret_borrow<py::array>(obj)
+                                                   : converted(obj, name);
   const py::dtype dt = array.dtype();
   const char kind = dt.kind();
   const ssize_t size = dt.itemsize();
@@ -58,12 +66,12 @@ View view_of(py::handle obj, const char* name) {
   }
   const size_t n = static_cast<size_t>(array.size());
   if (array.ndim() == 1 && array.strides(0) % size == 0 && array.strides(0) != 0)
-    return {array.data(), n, array.strides(0) / size, dtype, array};
+    return {array.data(), n, array.strides(0) / size, dtype, array, array};
   if (array.ndim() == 0 || (array.flags() & py::array::c_style) != 0)
-    return {array.data(), n, 1, dtype, array};
+    return {array.data(), n, 1, dtype, array, array};
   py::array copy = py::reinterpret_steal<py::array>(
       py::module_::import("numpy").attr("ascontiguousarray")(array).release());
-  return {copy.data(), n, 1, dtype, copy};
+  return {copy.data(), n, 1, dtype, copy, array};
 }
 
 // The C ABI penalty of a Python penalty object (.kind, .l1, .l2, .penalty_factor); `keep` owns
@@ -73,9 +81,14 @@ struct Penalty {
   py::object keep;
 };
 
+// Attribute names, created once: looking up an interned string is the fast path of getattr.
+py::handle interned(const char* name) { return PyUnicode_InternFromString(name); }
+
 Penalty penalty_of(py::handle p) {
+  static const py::handle kKind = interned("kind"), kL1 = interned("l1"), kL2 = interned("l2"),
+                          kFactor = interned("penalty_factor");
   Penalty out{};
-  const std::string kind = py::cast<std::string>(p.attr("kind"));
+  const std::string kind = py::cast<std::string>(p.attr(kKind));
   if (kind == "l1") {
     out.c.kind = REGPEN_L1;
   } else if (kind == "l2") {
@@ -85,9 +98,9 @@ Penalty penalty_of(py::handle p) {
   } else {
     raise_code("invalid_argument", "unknown penalty kind " + kind);
   }
-  out.c.l1 = py::cast<double>(p.attr("l1"));
-  out.c.l2 = py::cast<double>(p.attr("l2"));
-  py::object factor = p.attr("penalty_factor");
+  out.c.l1 = py::cast<double>(p.attr(kL1));
+  out.c.l2 = py::cast<double>(p.attr(kL2));
+  py::object factor = p.attr(kFactor);
   if (!factor.is_none()) {
     auto f = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(factor);
     if (!f) throw py::error_already_set();
@@ -100,10 +113,28 @@ Penalty penalty_of(py::handle p) {
   return out;
 }
 
+// The numpy scalar of the result's dtype (what the reference returns). numpy's own
+// PyArray_Scalar, taken from its C-API table the way pybind11 takes the functions it uses (the
+// table's order is part of numpy's stable ABI; entry 60 is PyArray_Scalar), is several times
+// quicker than calling numpy.float64(x).
+using ScalarFromData = PyObject* (*)(void*, PyObject*, PyObject*);
+
+ScalarFromData numpy_scalar_function() {
+  py::module_ multiarray = py::module_::import("numpy._core.multiarray");
+  auto capsule = py::reinterpret_borrow<py::capsule>(multiarray.attr("_ARRAY_API"));
+  void** table = static_cast<void**>(capsule.get_pointer());
+  return reinterpret_cast<ScalarFromData>(table[60]);
+}
+
 py::object scalar(double x, Dtype dtype) {
-  static py::object float64 = py::module_::import("numpy").attr("float64");
-  static py::object float32 = py::module_::import("numpy").attr("float32");
-  return dtype == Dtype::kFloat64 ? float64(x) : float32(x);
+  static const ScalarFromData make = numpy_scalar_function();
+  static const py::handle float64 = py::dtype::of<double>().release();
+  static const py::handle float32 = py::dtype::of<float>().release();
+  float x32 = static_cast<float>(x);  // exact: a binary32 result travels as its binary64 value
+  PyObject* result = dtype == Dtype::kFloat64 ? make(&x, float64.ptr(), nullptr)
+                                              : make(&x32, float32.ptr(), nullptr);
+  if (result == nullptr) throw py::error_already_set();
+  return py::reinterpret_steal<py::object>(result);
 }
 
 // Runs fn with the GIL released when the input is long enough to be worth it.
@@ -133,17 +164,52 @@ py::object value(py::handle penalty, py::handle w) {
   return scalar(out, v.dtype);
 }
 
-py::array new_like(py::handle w, Dtype dtype) {
-  auto array = py::reinterpret_borrow<py::array>(w);
-  std::vector<ssize_t> shape(array.shape(), array.shape() + array.ndim());
-  if (dtype == Dtype::kFloat64) return py::array_t<double>(shape);
-  return py::array_t<float>(shape);
+// The output of an elementwise operation: `out` when given (a writable C-contiguous array of the
+// input's shape and dtype, numpy's `out=` convention), else a new array.
+py::array output_for(const View& v, py::handle out) {
+  std::vector<ssize_t> shape(v.shape_source.shape(), v.shape_source.shape() + v.shape_source.ndim());
+  if (out.is_none()) {
+    if (v.dtype == Dtype::kFloat64) return py::array_t<double>(shape);
+    return py::array_t<float>(shape);
+  }
+  if (!py::isinstance<py::array>(out)) throw py::type_error("out must be a numpy array");
+  auto array = py::reinterpret_borrow<py::array>(out);
+  const bool same_dtype = array.dtype().itemsize() == (v.dtype == Dtype::kFloat64 ? 8 : 4) &&
+                          array.dtype().kind() == 'f' && array.dtype().byteorder() != '>';
+  const bool same_shape = std::vector<ssize_t>(array.shape(), array.shape() + array.ndim()) == shape;
+  if (!same_dtype || !same_shape || !array.writeable() ||
+      (array.flags() & py::array::c_style) == 0)
+    throw py::value_error("out must be a writable C-contiguous array of w's shape and dtype");
+  return array;
 }
 
-py::array gradient(py::handle penalty, py::handle w) {
-  const View v = view_of(w, "w");
+// True when the output would overwrite input elements it has not read yet: overlapping memory
+// that is not exactly the same contiguous elements (out=w is fine, the kernels go elementwise).
+bool unsafe_overlap(const View& v, const py::array& out) {
+  const auto* in = static_cast<const char*>(v.data);
+  const auto* o = static_cast<const char*>(out.data());
+  const ssize_t item = v.dtype == Dtype::kFloat64 ? 8 : 4;
+  if (v.n == 0) return false;
+  if (in == o && v.stride == 1) return false;
+  const ssize_t span = static_cast<ssize_t>(v.n - 1) * v.stride * item;
+  const char* lo = span < 0 ? in + span : in;
+  const char* hi = (span < 0 ? in : in + span) + item;
+  return lo < o + out.nbytes() && o < hi;
+}
+
+// The view to compute from: the input itself, or a private copy when `out` overlaps it.
+View safe_input(View v, const py::array& out) {
+  if (!unsafe_overlap(v, out)) return v;
+  py::array copy = py::reinterpret_steal<py::array>(
+      py::module_::import("numpy").attr("array")(v.shape_source).release());
+  return {copy.data(), v.n, 1, v.dtype, copy, v.shape_source};
+}
+
+py::array gradient(py::handle penalty, py::handle w, py::handle out_arg) {
+  View v = view_of(w, "w");
   const Penalty p = penalty_of(penalty);
-  py::array out = new_like(w, v.dtype);
+  py::array out = output_for(v, out_arg);
+  v = safe_input(v, out);
   void* o = out.mutable_data();
   check(run(v.n,
             [&] {
@@ -157,10 +223,11 @@ py::array gradient(py::handle penalty, py::handle w) {
   return out;
 }
 
-py::array prox(py::handle penalty, py::handle w, double step) {
-  const View v = view_of(w, "w");
+py::array prox(py::handle penalty, py::handle w, double step, py::handle out_arg) {
+  View v = view_of(w, "w");
   const Penalty p = penalty_of(penalty);
-  py::array out = new_like(w, v.dtype);
+  py::array out = output_for(v, out_arg);
+  v = safe_input(v, out);
   void* o = out.mutable_data();
   check(run(v.n,
             [&] {
@@ -182,9 +249,11 @@ py::object loss(py::handle y_true, py::handle y_pred, py::handle w, py::handle p
     raise_code("invalid_dtype", "y_true, y_pred and w must share one dtype");
   const Penalty p = penalty_of(penalty);
   // The C ABI sees flat lengths, so arrays of equal size but different shapes are checked here.
-  if (!py::reinterpret_borrow<py::array>(y_true).attr("shape").equal(
-          py::reinterpret_borrow<py::array>(y_pred).attr("shape")) &&
-      regpen_validate_penalty(&p.c) == REGPEN_OK)
+  const py::array& ya = y.shape_source;
+  const py::array& qa = q.shape_source;
+  const bool same_shape = std::vector<ssize_t>(ya.shape(), ya.shape() + ya.ndim()) ==
+                          std::vector<ssize_t>(qa.shape(), qa.shape() + qa.ndim());
+  if (!same_shape && regpen_validate_penalty(&p.c) == REGPEN_OK)
     raise_code("shape_mismatch", "y_true and y_pred have different shapes");
   if (y.dtype == Dtype::kFloat64) {
     double out = 0;
@@ -231,10 +300,15 @@ py::array_t<double, py::array::c_style> contiguous_f64(py::handle w) {
 
 PYBIND11_MODULE(_native, m) {
   m.doc() = "regpen's native backend (private; use regpen.native)";
-  m.def("value", &value, py::arg("penalty"), py::arg("w"));
-  m.def("gradient", &gradient, py::arg("penalty"), py::arg("w"));
-  m.def("prox", &prox, py::arg("penalty"), py::arg("w"), py::arg("step"));
-  m.def("loss", &loss, py::arg("y_true"), py::arg("y_pred"), py::arg("w"), py::arg("penalty"));
+  m.def("value", &value, py::arg("penalty"), py::arg("w"),
+        "The penalty of w: a numpy scalar of w's dtype.");
+  m.def("gradient", &gradient, py::arg("penalty"), py::arg("w"), py::arg("out") = py::none(),
+        "The (sub)gradient at w: a new array of w's shape and dtype, or `out` filled.");
+  m.def("prox", &prox, py::arg("penalty"), py::arg("w"), py::arg("step"),
+        py::arg("out") = py::none(),
+        "The proximal step at w with step size `step`: a new array, or `out` filled.");
+  m.def("loss", &loss, py::arg("y_true"), py::arg("y_pred"), py::arg("w"), py::arg("penalty"),
+        "Mean squared error of the predictions plus penalty.value(w) (spec computeLoss).");
   m.def("set_isa", &set_isa, py::arg("name"));
   m.def("isa", [] { return std::string(regpen_isa()); });
   m.def("available_isas", &available_isas);
