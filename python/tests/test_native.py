@@ -200,3 +200,27 @@ def test_bench_probes() -> None:
     out = np.empty_like(w)
     _native._bench_copy_probe(w, out)
     assert same_bits(out, w)
+
+
+def test_out_arrays_are_filled_in_place(backend) -> None:
+    rng = np.random.default_rng(8)
+    penalty = regpen.ElasticNet(0.3, 0.2)
+    w = rng.standard_normal(1000)
+    out = np.empty_like(w)
+    assert backend.gradient(penalty, w, out=out) is out
+    assert same_bits(out, penalty.gradient(w))
+    assert backend.prox(penalty, w, 0.5, out=out) is out
+    assert same_bits(out, penalty.prox(w, 0.5))
+    # In place (out is w) and overlapping views give the answer of a fresh output.
+    expected = penalty.prox(w, 0.5)
+    same = w.copy()
+    backend.prox(penalty, same, 0.5, out=same)
+    assert same_bits(same, expected)
+    buffer = np.concatenate([w, w])
+    strided = buffer[::2]
+    expected = penalty.prox(strided, 0.5)
+    backend.prox(penalty, strided, 0.5, out=buffer[: strided.size])
+    assert same_bits(buffer[: strided.size], expected)
+    for bad in (np.empty(999), np.empty(1000, np.float32), np.empty((1000, 2))[:, 0]):
+        with pytest.raises(ValueError):
+            backend.gradient(penalty, w, out=bad)
