@@ -10,6 +10,9 @@ import java.util.Arrays;
 public final class KernelTimer {
     private KernelTimer() {}
 
+    /** Warm-up before timing: long enough for C2 to compile the kernel, even at n = 1e3. */
+    private static final long WARMUP_NANOS = 300_000_000L;
+
     /** A result the JIT cannot prove unused. */
     private static volatile double sink;
 
@@ -37,8 +40,11 @@ public final class KernelTimer {
         if (repeats < 1) {
             throw new IllegalArgumentException("repeats must be >= 1");
         }
-        // One untimed call lets the JIT and the caches settle before the measured ones.
-        op.run();
+        // Untimed calls first, so that the measured ones run compiled code on warm caches.
+        long deadline = System.nanoTime() + WARMUP_NANOS;
+        for (int calls = 0; calls < 3 || System.nanoTime() < deadline; calls++) {
+            op.run();
+        }
         double[] seconds = new double[repeats];
         for (int i = 0; i < repeats; i++) {
             long start = System.nanoTime();
