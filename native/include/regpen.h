@@ -93,7 +93,9 @@ REGPEN_API int regpen_loss_f32(const regpen_penalty* penalty, const float* y_tru
 /* Instruction sets: "scalar", "avx2", "avx512". At start-up the best one the CPU supports is
  * chosen, capped by the environment variable REGPEN_ISA when it names one. regpen_set_isa
  * selects one explicitly ("auto" restores the start-up choice); an unknown name or one the CPU
- * lacks gives invalid_argument. regpen_isa_available returns 1 when the ISA can run here. */
+ * lacks gives invalid_argument. regpen_isa_available returns 1 when the ISA can run here.
+ * Inputs of 2^20 elements or more are split over two threads (same bits); REGPEN_THREADS=1 in the
+ * environment at start-up keeps every call on the calling thread. */
 REGPEN_API int regpen_set_isa(const char* name);
 REGPEN_API const char* regpen_isa(void);
 REGPEN_API int regpen_isa_available(const char* name);

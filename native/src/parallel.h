@@ -2,12 +2,15 @@
 //
 // Correct rounding makes every result independent of how the work is split, so threads cost no
 // reproducibility. Inputs below kParallelAbove elements stay on the calling thread, where a
-// thread start (tens of microseconds) would cost more than it saves.
+// thread start (tens of microseconds) would cost more than it saves. REGPEN_THREADS=1 in the
+// environment at start-up keeps every call on the calling thread (for callers that run their own
+// thread pools, and for single-thread measurements).
 #ifndef REGPEN_PARALLEL_H
 #define REGPEN_PARALLEL_H
 
 #include <cstddef>
-#include <exception>
+#include <cstdlib>
+#include <cstring>
 #include <thread>
 
 namespace regpen::detail {
@@ -15,8 +18,12 @@ namespace regpen::detail {
 constexpr size_t kParallelAbove = size_t{1} << 20;
 
 inline bool worth_a_thread(size_t n) {
-  static const bool has_cores = std::thread::hardware_concurrency() >= 2;
-  return has_cores && n >= kParallelAbove;
+  static const bool enabled = [] {
+    const char* setting = std::getenv("REGPEN_THREADS");
+    const bool single = setting != nullptr && std::strcmp(setting, "1") == 0;
+    return !single && std::thread::hardware_concurrency() >= 2;
+  }();
+  return enabled && n >= kParallelAbove;
 }
 
 // Runs second() on a new thread and first() on this one, then waits. When no thread can be
