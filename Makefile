@@ -24,9 +24,9 @@ BUILD_TARGETS :=
 TEST_TARGETS :=
 BENCH_TARGETS :=
 
--include native/native.mk
--include jvm/jvm.mk
--include clojure/clojure.mk
+include native/native.mk
+include jvm/jvm.mk
+include clojure/clojure.mk
 
 .PHONY: help venv python conformance test test-python vectors vectors-check bench report lint clean
 
