@@ -112,6 +112,24 @@ class ExactSumTest {
     }
 
     @Test
+    void theTwoThreadSumOfLargeInputsIsStillExact() {
+        SplittableRandom rng = new SplittableRandom(13);
+        int n = ExactSum.PARALLEL_MIN + 5;
+        double[] w = new double[n];
+        float[] w32 = new float[n];
+        double[] w32d = new double[n];
+        for (int i = 0; i < n; i++) {
+            w[i] = Math.scalb(rng.nextDouble(-1, 1), rng.nextInt(-30, 30));
+            w32[i] = (float) w[i];
+            w32d[i] = w32[i];
+        }
+        // A last term of half an ulp of the total puts the exact sum near a midpoint.
+        w[n - 1] = Math.ulp(ExactSum.exact(w, null, ExactSum.Kind.ABS).toDouble()) / 2;
+        assertBits(ExactSum.exact(w, null, ExactSum.Kind.ABS).toDouble(), ExactSum.absSum(w, null));
+        assertBits(ExactSum.exact(w32d, null, ExactSum.Kind.ABS).toFloat(), ExactSum.absSum(w32, null));
+    }
+
+    @Test
     void squaresThatUnderflowAreStillSummedExactly() {
         // Four squares of 2^-538 are 2^-1076 each: rounded one by one they vanish, exactly they sum
         // to the smallest subnormal.
