@@ -49,10 +49,17 @@ struct ElementCoefficients {
   T b;
 };
 
+// Sum2 accumulation over contiguous x[0..n) (and factors f[0..n) for the factor kernels) into
+// the lanes of `abs` (terms f*|x|) and/or `square` (terms f*x*x); the unused one is null.
 template <class T>
-using SumKernel = void (*)(const T* x, size_t n, LaneSums& sums);
+using SumKernel = void (*)(const T* x, const double* f, size_t n, LaneSums* abs, LaneSums* square);
+
 template <class T>
-using BothKernel = void (*)(const T* x, size_t n, LaneSums& abs_sums, LaneSums& square_sums);
+struct SumKernels {
+  SumKernel<T> abs, square, both;                       // no factors (f ignored)
+  SumKernel<T> factor_abs, factor_square, factor_both;  // with factors, f_i rounded to T first
+};
+
 template <class T>
 using ElementKernel = void (*)(const ElementCoefficients<T>& k, const T* w, const double* factors,
                                size_t n, T* out);
@@ -60,12 +67,8 @@ using ElementKernel = void (*)(const ElementCoefficients<T>& k, const T* w, cons
 struct Kernels {
   const char* name;
   int lanes;  // lanes of every LaneSums the reduction kernels update
-  // Sum2 accumulation of |x_i| (abs), x_i * x_i (square) or both in one pass, over contiguous
-  // input; inputs are non-negative terms after the abs, so no cancellation happens.
-  SumKernel<double> abs_f64, square_f64;
-  BothKernel<double> both_f64;
-  SumKernel<float> abs_f32, square_f32;
-  BothKernel<float> both_f32;
+  SumKernels<double> sums_f64;
+  SumKernels<float> sums_f32;
   // Elementwise operations over contiguous input; factors may be null (all ones).
   ElementKernel<double> gradient_f64, prox_f64;
   ElementKernel<float> gradient_f32, prox_f32;

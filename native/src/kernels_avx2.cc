@@ -14,7 +14,8 @@ struct Avx2Traits {
   static Reg sub(Reg a, Reg b) { return _mm256_sub_pd(a, b); }
   static Reg mul(Reg a, Reg b) { return _mm256_mul_pd(a, b); }
   static Reg abs(Reg a) { return _mm256_andnot_pd(_mm256_set1_pd(-0.0), a); }
-  static Reg product_error(Reg x, Reg p) { return _mm256_fmsub_pd(x, x, p); }
+  static Reg product_error(Reg a, Reg b, Reg p) { return _mm256_fmsub_pd(a, b, p); }
+  static Reg to_f32_and_back(Reg a) { return _mm256_cvtps_pd(_mm256_cvtpd_ps(a)); }
   static Reg fma_add(Reg a, Reg b) { return _mm256_fmadd_pd(a, _mm256_set1_pd(1.0), b); }
   static Reg fma_sub(Reg a, Reg b) { return _mm256_fnmadd_pd(b, _mm256_set1_pd(1.0), a); }
 };

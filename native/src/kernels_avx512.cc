@@ -23,7 +23,8 @@ struct Avx512Traits {
     const __m512i magnitude = _mm512_set1_epi64(0x7fffffffffffffffLL);
     return _mm512_castsi512_pd(_mm512_and_si512(_mm512_castpd_si512(a), magnitude));
   }
-  static Reg product_error(Reg x, Reg p) { return _mm512_fmsub_pd(x, x, p); }
+  static Reg product_error(Reg a, Reg b, Reg p) { return _mm512_fmsub_pd(a, b, p); }
+  static Reg to_f32_and_back(Reg a) { return _mm512_cvtps_pd(_mm512_cvtpd_ps(a)); }
   static Reg fma_add(Reg a, Reg b) { return _mm512_fmadd_pd(a, _mm512_set1_pd(1.0), b); }
   static Reg fma_sub(Reg a, Reg b) { return _mm512_fnmadd_pd(b, _mm512_set1_pd(1.0), a); }
 };

@@ -7,8 +7,10 @@
 // An ISA file defines a traits type V before including this header:
 //   V::Reg, V::kWidth (binary64 lanes), load(const double*), load_f32(const float*) (widens
 //   kWidth binary32 values exactly), store(double*, Reg), add, sub, mul, abs,
-//   product_error(x, p) = fma(x, x, -p), the exact error of p = fl(x * x) when it does not underflow,
-//   and fma_add(a, b) = fma(a, 1, b), fma_sub(a, b) = fma(-b, 1, a): the same bits as a + b and
+//   product_error(a, b, p) = fma(a, b, -p), the exact error of p = fl(a * b) when it does not underflow,
+//   to_f32_and_back(Reg) = binary64 values rounded once to binary32 and widened again (the spec's
+//   RN32 of a factor), and fma_add(a, b) = fma(a, 1, b), fma_sub(a, b) = fma(-b, 1, a): the same
+//   bits as a + b and
 //   a - b (the product by 1 is exact, so the single rounding is that of the sum), issued on the
 //   multiply-add units so that adds are spread over twice as many execution ports.
 #ifndef REGPEN_KERNELS_IMPL_H
@@ -23,8 +25,15 @@
 namespace regpen::detail {
 namespace {
 
-// How the terms are formed from the loaded values.
-enum class Term { kAbs, kSquare, kExactSquare };
+// How the terms are formed from the loaded values x (and factors f).
+enum class Term {
+  kAbs,              // |x|
+  kSquare,           // x*x, binary64: TwoProd error from an fma
+  kExactSquare,      // x*x of a widened binary32 value: exact in binary64
+  kFactorAbs,        // f*|x|: TwoProd error from an fma (exact in binary64 for binary32 inputs)
+  kFactorSquare,     // f*x*x, binary64: x*x = q + eq exactly, then f*q = p + ep exactly, f*eq rounded
+  kFactorExactSquare // f*x*x of binary32 values: x*x exact, then one TwoProd
+};
 
 // Knuth's TwoSum: s + e == a + b exactly, for any finite a and b (6 operations, no branch).
 // Only s = a + b is on the loop-carried path; three of the other five run on the FMA units.
@@ -37,21 +46,40 @@ inline void two_sum(typename V::Reg a, typename V::Reg b, typename V::Reg& s, ty
   e = V::fma_add(V::fma_sub(a, t), V::sub(b, bb));
 }
 
-// One Sum2 step of lane (s, c) with the value x: adds the term of x.
+// One Sum2 step of lane (s, c): adds the term of x (with factor f). The term's main part p goes
+// through TwoSum; its TwoProd error parts join the TwoSum error in c.
 template <class V, Term kTerm>
-inline void step(typename V::Reg x, typename V::Reg& s, typename V::Reg& c) {
+inline void step(typename V::Reg x, typename V::Reg f, typename V::Reg& s, typename V::Reg& c) {
   using Reg = typename V::Reg;
   Reg e;
   if constexpr (kTerm == Term::kAbs) {
     two_sum<V>(s, V::abs(x), s, e);
     c = V::add(c, e);
   } else if constexpr (kTerm == Term::kExactSquare) {
-    // binary32 values widened to binary64: the square is exact, no TwoProd needed.
     two_sum<V>(s, V::mul(x, x), s, e);
     c = V::add(c, e);
-  } else {
+  } else if constexpr (kTerm == Term::kSquare) {
     const Reg p = V::mul(x, x);
-    const Reg perr = V::product_error(x, p);
+    const Reg perr = V::product_error(x, x, p);
+    two_sum<V>(s, p, s, e);
+    c = V::add(c, V::add(e, perr));
+  } else if constexpr (kTerm == Term::kFactorAbs) {
+    const Reg a = V::abs(x);
+    const Reg p = V::mul(f, a);
+    const Reg perr = V::product_error(f, a, p);
+    two_sum<V>(s, p, s, e);
+    c = V::add(c, V::add(e, perr));
+  } else if constexpr (kTerm == Term::kFactorExactSquare) {
+    const Reg q = V::mul(x, x);
+    const Reg p = V::mul(f, q);
+    const Reg perr = V::product_error(f, q, p);
+    two_sum<V>(s, p, s, e);
+    c = V::add(c, V::add(e, perr));
+  } else {
+    const Reg q = V::mul(x, x);
+    const Reg qerr = V::product_error(x, x, q);
+    const Reg p = V::mul(f, q);
+    const Reg perr = V::add(V::product_error(f, q, p), V::mul(f, qerr));
     two_sum<V>(s, p, s, e);
     c = V::add(c, V::add(e, perr));
   }
@@ -69,10 +97,21 @@ inline typename V::Reg load_any(const T* p) {
 // The number of independent accumulators per lane group: enough to hide the add latency.
 constexpr int kUnroll = 4;
 
-// Sum2 over x[0..n) into `first` (and `second`, when kBoth), updating lane state in place.
-// A tail shorter than one block is zero-padded; zero terms leave the sums unchanged.
-template <class V, class T, Term kFirst, bool kBoth, Term kSecond>
-void accumulate(const T* x, size_t n, LaneSums& first, LaneSums* second) {
+// Factors for binary32 inputs are rounded to binary32 first (spec section 1).
+template <class V, class T>
+inline typename V::Reg load_factor(const double* f) {
+  if constexpr (sizeof(T) == sizeof(double)) {
+    return V::load(f);
+  } else {
+    return V::to_f32_and_back(V::load(f));
+  }
+}
+
+// Sum2 over x[0..n) (with factors f when kFactor) into `first` (and `second`, when kBoth),
+// updating lane state in place. A tail shorter than one block is zero-padded; zero terms leave
+// the sums unchanged.
+template <class V, class T, bool kFactor, Term kFirst, bool kBoth, Term kSecond>
+void accumulate(const T* x, const double* f, size_t n, LaneSums& first, LaneSums* second) {
   using Reg = typename V::Reg;
   constexpr int W = V::kWidth;
   constexpr size_t kBlock = size_t{kUnroll} * W;
@@ -85,24 +124,28 @@ void accumulate(const T* x, size_t n, LaneSums& first, LaneSums* second) {
       c2[u] = V::load(second->c + u * W);
     }
   }
+  auto block = [&](const T* xb, const double* fb) {
+    for (int u = 0; u < kUnroll; ++u) {
+      const Reg v = load_any<V>(xb + u * W);
+      Reg g = v;  // unused without factors
+      if constexpr (kFactor) g = load_factor<V, T>(fb + u * W);
+      step<V, kFirst>(v, g, s1[u], c1[u]);
+      if constexpr (kBoth) step<V, kSecond>(v, g, s2[u], c2[u]);
+    }
+  };
   size_t i = 0;
   uint64_t blocks = 0;
-  for (; i + kBlock <= n; i += kBlock, ++blocks) {
-    for (int u = 0; u < kUnroll; ++u) {
-      const Reg v = load_any<V>(x + i + u * W);
-      step<V, kFirst>(v, s1[u], c1[u]);
-      if constexpr (kBoth) step<V, kSecond>(v, s2[u], c2[u]);
-    }
-  }
+  for (; i + kBlock <= n; i += kBlock, ++blocks) block(x + i, kFactor ? f + i : nullptr);
   if (i < n) {
     T tail[kBlock];
-    for (size_t k = 0; k < kBlock; ++k) tail[k] = T(0);
-    std::memcpy(tail, x + i, (n - i) * sizeof(T));
-    for (int u = 0; u < kUnroll; ++u) {
-      const Reg v = load_any<V>(tail + u * W);
-      step<V, kFirst>(v, s1[u], c1[u]);
-      if constexpr (kBoth) step<V, kSecond>(v, s2[u], c2[u]);
+    double tail_factors[kBlock];
+    for (size_t k = 0; k < kBlock; ++k) {
+      tail[k] = T(0);
+      tail_factors[k] = 0.0;
     }
+    std::memcpy(tail, x + i, (n - i) * sizeof(T));
+    if constexpr (kFactor) std::memcpy(tail_factors, f + i, (n - i) * sizeof(double));
+    block(tail, tail_factors);
     ++blocks;
   }
   for (int u = 0; u < kUnroll; ++u) {
@@ -117,29 +160,31 @@ void accumulate(const T* x, size_t n, LaneSums& first, LaneSums* second) {
   if constexpr (kBoth) second->per_lane += blocks;
 }
 
-template <class V>
-void abs_f64(const double* x, size_t n, LaneSums& s) {
-  accumulate<V, double, Term::kAbs, false, Term::kAbs>(x, n, s, nullptr);
+// The six kernels of SumKernels for one element type, in kernels.h's signature.
+template <class V, class T, bool kFactor, Term kAbsTerm, Term kSquareTerm>
+void sum_abs(const T* x, const double* f, size_t n, LaneSums* abs, LaneSums*) {
+  accumulate<V, T, kFactor, kAbsTerm, false, kAbsTerm>(x, f, n, *abs, nullptr);
 }
-template <class V>
-void square_f64(const double* x, size_t n, LaneSums& s) {
-  accumulate<V, double, Term::kSquare, false, Term::kAbs>(x, n, s, nullptr);
+template <class V, class T, bool kFactor, Term kAbsTerm, Term kSquareTerm>
+void sum_square(const T* x, const double* f, size_t n, LaneSums*, LaneSums* square) {
+  accumulate<V, T, kFactor, kSquareTerm, false, kSquareTerm>(x, f, n, *square, nullptr);
 }
-template <class V>
-void both_f64(const double* x, size_t n, LaneSums& a, LaneSums& q) {
-  accumulate<V, double, Term::kAbs, true, Term::kSquare>(x, n, a, &q);
+template <class V, class T, bool kFactor, Term kAbsTerm, Term kSquareTerm>
+void sum_both(const T* x, const double* f, size_t n, LaneSums* abs, LaneSums* square) {
+  accumulate<V, T, kFactor, kAbsTerm, true, kSquareTerm>(x, f, n, *abs, square);
 }
-template <class V>
-void abs_f32(const float* x, size_t n, LaneSums& s) {
-  accumulate<V, float, Term::kAbs, false, Term::kAbs>(x, n, s, nullptr);
-}
-template <class V>
-void square_f32(const float* x, size_t n, LaneSums& s) {
-  accumulate<V, float, Term::kExactSquare, false, Term::kAbs>(x, n, s, nullptr);
-}
-template <class V>
-void both_f32(const float* x, size_t n, LaneSums& a, LaneSums& q) {
-  accumulate<V, float, Term::kAbs, true, Term::kExactSquare>(x, n, a, &q);
+
+template <class V, class T>
+constexpr SumKernels<T> make_sum_kernels() {
+  constexpr bool k64 = sizeof(T) == sizeof(double);
+  constexpr Term kSq = k64 ? Term::kSquare : Term::kExactSquare;
+  constexpr Term kFactorSq = k64 ? Term::kFactorSquare : Term::kFactorExactSquare;
+  return SumKernels<T>{&sum_abs<V, T, false, Term::kAbs, kSq>,
+                       &sum_square<V, T, false, Term::kAbs, kSq>,
+                       &sum_both<V, T, false, Term::kAbs, kSq>,
+                       &sum_abs<V, T, true, Term::kFactorAbs, kFactorSq>,
+                       &sum_square<V, T, true, Term::kFactorAbs, kFactorSq>,
+                       &sum_both<V, T, true, Term::kFactorAbs, kFactorSq>};
 }
 
 // The elementwise operations, written as branch-free selects so that the compiler vectorizes
@@ -232,12 +277,8 @@ template <class V>
 constexpr Kernels make_kernels(const char* name) {
   return Kernels{name,
                  kUnroll * V::kWidth,
-                 &abs_f64<V>,
-                 &square_f64<V>,
-                 &both_f64<V>,
-                 &abs_f32<V>,
-                 &square_f32<V>,
-                 &both_f32<V>,
+                 make_sum_kernels<V, double>(),
+                 make_sum_kernels<V, float>(),
                  &gradient<double>,
                  &prox<double>,
                  &gradient<float>,

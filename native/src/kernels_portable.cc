@@ -20,7 +20,8 @@ struct ScalarTraits {
   static Reg fma_add(Reg a, Reg b) { return a + b; }
   static Reg fma_sub(Reg a, Reg b) { return a - b; }
   // std::fma is the correctly rounded fused multiply-add (a libm call or one instruction).
-  static Reg product_error(Reg x, Reg p) { return std::fma(x, x, -p); }
+  static Reg product_error(Reg a, Reg b, Reg p) { return std::fma(a, b, -p); }
+  static Reg to_f32_and_back(Reg a) { return static_cast<double>(static_cast<float>(a)); }
 };
 
 }  // namespace

@@ -16,8 +16,9 @@ namespace {
 
 bool valid_parameter(double p) { return std::isfinite(p) && p >= 0.0; }
 
-// Kind, parameters and factors, in the order of spec section 4.
-int check_penalty(const regpen_penalty* p) {
+// Kind, parameters and factors, in the order of spec section 4; *factor_max receives the largest
+// factor (0 without factors).
+int check_penalty(const regpen_penalty* p, double* factor_max = nullptr) {
   if (p == nullptr) return REGPEN_E_INVALID_ARGUMENT;
   switch (p->kind) {
     case REGPEN_L1:
@@ -35,8 +36,13 @@ int check_penalty(const regpen_penalty* p) {
   if (p->penalty_factor == nullptr) {
     if (p->factor_len != 0) return REGPEN_E_INVALID_ARGUMENT;
   } else {
-    for (size_t i = 0; i < p->factor_len; ++i)
-      if (!valid_parameter(p->penalty_factor[i])) return REGPEN_E_INVALID_PENALTY_FACTOR;
+    double largest = 0.0;
+    for (size_t i = 0; i < p->factor_len; ++i) {
+      const double f = p->penalty_factor[i];
+      if (!valid_parameter(f)) return REGPEN_E_INVALID_PENALTY_FACTOR;
+      largest = f > largest ? f : largest;
+    }
+    if (factor_max != nullptr) *factor_max = largest;
   }
   return REGPEN_OK;
 }
@@ -62,29 +68,30 @@ T parameter(double p) {
 }
 
 template <class T>
-T value_of(const regpen_penalty* p, const T* w, size_t n, ptrdiff_t stride) {
+T value_of(const regpen_penalty* p, double factor_max, const T* w, size_t n, ptrdiff_t stride) {
   const Kernels& k = active_kernels();
   const double* f = p->penalty_factor;
   T s1 = 0, s2 = 0;
   switch (p->kind) {
     case REGPEN_L1:
-      weight_sums<T>(k, w, n, stride, f, &s1, nullptr);
+      weight_sums<T>(k, w, n, stride, f, factor_max, &s1, nullptr);
       return parameter<T>(p->l1) * s1;
     case REGPEN_L2:
-      weight_sums<T>(k, w, n, stride, f, nullptr, &s2);
+      weight_sums<T>(k, w, n, stride, f, factor_max, nullptr, &s2);
       return parameter<T>(p->l2) * s2;
     default:
-      weight_sums<T>(k, w, n, stride, f, &s1, &s2);
+      weight_sums<T>(k, w, n, stride, f, factor_max, &s1, &s2);
       return T(parameter<T>(p->l1) * s1) + T(parameter<T>(p->l2) * s2);
   }
 }
 
 template <class T>
 int value(const regpen_penalty* p, const T* w, size_t n, ptrdiff_t stride, T* out) noexcept {
-  if (int status = check_penalty(p)) return status;
+  double factor_max = 0.0;
+  if (int status = check_penalty(p, &factor_max)) return status;
   if (out == nullptr || !valid_array(w, n, stride)) return REGPEN_E_INVALID_ARGUMENT;
   if (!factors_match(p, n)) return REGPEN_E_SHAPE_MISMATCH;
-  *out = value_of(p, w, n, stride);
+  *out = value_of(p, factor_max, w, n, stride);
   return REGPEN_OK;
 }
 
@@ -159,7 +166,8 @@ template <class T>
 int loss(const regpen_penalty* p, const T* y, size_t n_true, ptrdiff_t stride_true, const T* q,
          size_t n_pred, ptrdiff_t stride_pred, const T* w, size_t n_w, ptrdiff_t stride_w,
          T* out) noexcept {
-  if (int status = check_penalty(p)) return status;
+  double factor_max = 0.0;
+  if (int status = check_penalty(p, &factor_max)) return status;
   if (out == nullptr || !valid_array(y, n_true, stride_true) ||
       !valid_array(q, n_pred, stride_pred) || !valid_array(w, n_w, stride_w))
     return REGPEN_E_INVALID_ARGUMENT;
@@ -167,7 +175,7 @@ int loss(const regpen_penalty* p, const T* y, size_t n_true, ptrdiff_t stride_tr
   if (n_true == 0) return REGPEN_E_EMPTY_INPUT;
   const T sse = residual_square_sum<T>(active_kernels(), y, stride_true, q, stride_pred, n_true);
   const T mse = sse / static_cast<T>(n_true);
-  *out = mse + value_of(p, w, n_w, stride_w);
+  *out = mse + value_of(p, factor_max, w, n_w, stride_w);
   return REGPEN_OK;
 }
 

@@ -106,49 +106,47 @@ T round_exact(ExactSum& acc, const Specials& sp) {
   }
 }
 
-// The TwoProd errors of binary64 squares are exact unless they underflow; each then loses at
-// most half the smallest subnormal, so n terms lose less than n * 2^-1074 in all.
+// The TwoProd errors of binary64 products are exact unless they underflow; each then loses at
+// most half the smallest subnormal. A factored square f*x*x has three such errors, one of them
+// (that of x*x) multiplied by f, so n terms lose less than n * 2^-1072 * (1 + max f) in all.
+// binary32 terms are formed in binary64, where nothing underflows.
 template <class T>
-double square_absolute_error(size_t n) {
+double underflow_error(size_t n, bool square, const double* factors, double factor_max) {
   if constexpr (sizeof(T) == sizeof(double)) {
-    return static_cast<double>(n) * 0x1p-1074;
+    if (factors == nullptr) return square ? static_cast<double>(n) * 0x1p-1074 : 0.0;
+    return static_cast<double>(n) * 0x1p-1072 * (square ? 1.0 + factor_max : 1.0);
   } else {
     return 0.0;
   }
 }
 
-// Runs the kernels over a strided array, gathering strided input into contiguous blocks.
 template <class T>
-void accumulate_weights(const Kernels& k, const T* w, size_t n, ptrdiff_t stride, LaneSums* abs,
-                        LaneSums* square) {
-  auto run = [&](const T* x, size_t m) {
-    if constexpr (sizeof(T) == sizeof(double)) {
-      if (abs != nullptr && square != nullptr) {
-        k.both_f64(x, m, *abs, *square);
-      } else if (abs != nullptr) {
-        k.abs_f64(x, m, *abs);
-      } else {
-        k.square_f64(x, m, *square);
-      }
-    } else {
-      if (abs != nullptr && square != nullptr) {
-        k.both_f32(x, m, *abs, *square);
-      } else if (abs != nullptr) {
-        k.abs_f32(x, m, *abs);
-      } else {
-        k.square_f32(x, m, *square);
-      }
-    }
-  };
+const SumKernels<T>& sum_kernels(const Kernels& k) {
+  if constexpr (sizeof(T) == sizeof(double)) {
+    return k.sums_f64;
+  } else {
+    return k.sums_f32;
+  }
+}
+
+// Runs the kernels over a strided array (factors, when given, are contiguous), gathering strided
+// input into contiguous blocks.
+template <class T>
+void accumulate_weights(const Kernels& k, const T* w, size_t n, ptrdiff_t stride, const double* f,
+                        LaneSums* abs, LaneSums* square) {
+  const SumKernels<T>& sk = sum_kernels<T>(k);
+  const SumKernel<T> kernel =
+      f == nullptr ? (abs && square ? sk.both : abs ? sk.abs : sk.square)
+                   : (abs && square ? sk.factor_both : abs ? sk.factor_abs : sk.factor_square);
   if (stride == 1) {
-    run(w, n);
+    kernel(w, f, n, abs, square);
     return;
   }
   T buffer[kChunk];
   for (size_t start = 0; start < n; start += kChunk) {
     const size_t m = n - start < kChunk ? n - start : kChunk;
     for (size_t i = 0; i < m; ++i) buffer[i] = w[static_cast<ptrdiff_t>(start + i) * stride];
-    run(buffer, m);
+    kernel(buffer, f == nullptr ? nullptr : f + start, m, abs, square);
   }
 }
 
@@ -173,10 +171,10 @@ bool finish_sum(const LaneSums& sums, double absolute_error, T* out) {
     *out = T(0);
     return true;
   }
-  // Error bound (native/DESIGN.md): each lane's c misses at most 1.01 (m+2)^2 u^2 s of its exact
-  // error sum; combining L lanes adds at most 1.01 (L+1) u sum(|t_j| + |c_j|). Both are doubled
-  // to absorb the rounding of this bound's own arithmetic.
-  const double m = static_cast<double>(sums.per_lane) + 2.0;
+  // Error bound (native/DESIGN.md): each lane's c misses at most 1.01 (m+5)^2 u^2 s of its exact
+  // error sum, TwoProd parts included; combining L lanes adds at most 1.01 (L+1) u
+  // sum(|t_j| + |c_j|). Both are doubled to absorb the rounding of this bound's own arithmetic.
+  const double m = static_cast<double>(sums.per_lane) + 5.0;
   const double bound = 2.0 * m * m * kUnitRoundoff * kUnitRoundoff * lane_total +
                        2.0 * (2.0 * sums.lanes + 2.0) * kUnitRoundoff * spread + absolute_error;
   two_sum(hi, lo, hi, lo);  // exact: hi = fl(hi + lo) and hi + lo is unchanged
@@ -218,13 +216,8 @@ void exact_weight_sums(const T* w, size_t n, ptrdiff_t stride, const double* fac
 
 template <class T>
 void weight_sums(const Kernels& isa, const T* w, size_t n, ptrdiff_t stride,
-                 const double* factors, T* abs_sum, T* square_sum) {
+                 const double* factors, double factor_max, T* abs_sum, T* square_sum) {
   const Kernels& k = kernels_for(isa, n);
-  if (factors != nullptr) {
-    // Factored terms need a triple product; the exact path computes them directly.
-    exact_weight_sums(w, n, stride, factors, abs_sum, square_sum);
-    return;
-  }
   LaneSums abs, square;
   abs.reset(k.lanes);
   square.reset(k.lanes);
@@ -236,21 +229,25 @@ void weight_sums(const Kernels& isa, const T* w, size_t n, ptrdiff_t stride,
     abs2.reset(k.lanes);
     square2.reset(k.lanes);
     const size_t half = n / 2;
-    run_two([&] { accumulate_weights(k, w, half, 1, want_abs, want_square); },
+    run_two([&] { accumulate_weights(k, w, half, 1, factors, want_abs, want_square); },
             [&] {
-              accumulate_weights(k, w + half, n - half, 1, want_abs ? &abs2 : nullptr,
-                                 want_square ? &square2 : nullptr);
+              accumulate_weights(k, w + half, n - half, 1,
+                                 factors == nullptr ? nullptr : factors + half,
+                                 want_abs ? &abs2 : nullptr, want_square ? &square2 : nullptr);
             });
     abs.append(abs2);
     square.append(square2);
   } else {
-    accumulate_weights(k, w, n, stride, want_abs, want_square);
+    accumulate_weights(k, w, n, stride, factors, want_abs, want_square);
   }
-  const bool abs_done = abs_sum == nullptr || finish_sum(abs, 0.0, abs_sum);
+  const bool abs_done =
+      abs_sum == nullptr ||
+      finish_sum(abs, underflow_error<T>(n, false, factors, factor_max), abs_sum);
   const bool square_done =
-      square_sum == nullptr || finish_sum(square, square_absolute_error<T>(n), square_sum);
-  if (!abs_done) exact_weight_sums<T>(w, n, stride, nullptr, abs_sum, nullptr);
-  if (!square_done) exact_weight_sums<T>(w, n, stride, nullptr, nullptr, square_sum);
+      square_sum == nullptr ||
+      finish_sum(square, underflow_error<T>(n, true, factors, factor_max), square_sum);
+  if (!abs_done) exact_weight_sums<T>(w, n, stride, factors, abs_sum, nullptr);
+  if (!square_done) exact_weight_sums<T>(w, n, stride, factors, nullptr, square_sum);
 }
 
 template <class T>
@@ -267,14 +264,10 @@ T residual_square_sum(const Kernels& isa, const T* y, ptrdiff_t y_stride, const 
   for (size_t start = 0; start < n; start += kChunk) {
     const size_t m = n - start < kChunk ? n - start : kChunk;
     for (size_t i = 0; i < m; ++i) buffer[i] = residual(start + i);
-    if constexpr (sizeof(T) == sizeof(double)) {
-      k.square_f64(buffer, m, sums);
-    } else {
-      k.square_f32(buffer, m, sums);
-    }
+    sum_kernels<T>(k).square(buffer, nullptr, m, nullptr, &sums);
   }
   T result;
-  if (finish_sum(sums, square_absolute_error<T>(n), &result)) return result;
+  if (finish_sum(sums, underflow_error<T>(n, true, nullptr, 0.0), &result)) return result;
   ExactSum acc;
   Specials sp;
   for (size_t i = 0; i < n; ++i) add_exact(acc, sp, residual(i), nullptr, i, true);
@@ -284,9 +277,9 @@ T residual_square_sum(const Kernels& isa, const T* y, ptrdiff_t y_stride, const 
 template bool finish_sum<double>(const LaneSums&, double, double*);
 template bool finish_sum<float>(const LaneSums&, double, float*);
 template void weight_sums<double>(const Kernels&, const double*, size_t, ptrdiff_t, const double*,
-                                  double*, double*);
+                                  double, double*, double*);
 template void weight_sums<float>(const Kernels&, const float*, size_t, ptrdiff_t, const double*,
-                                 float*, float*);
+                                 double, float*, float*);
 template double residual_square_sum<double>(const Kernels&, const double*, ptrdiff_t,
                                             const double*, ptrdiff_t, size_t);
 template float residual_square_sum<float>(const Kernels&, const float*, ptrdiff_t, const float*,

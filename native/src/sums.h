@@ -17,10 +17,11 @@ template <class T>
 bool finish_sum(const LaneSums& sums, double absolute_error, T* out);
 
 // RN_T(sum of f_i * |w_i|) and/or RN_T(sum of f_i * w_i^2) over a strided array, with the special
-// values of spec section 2. factors may be null. want_abs / want_square select the outputs.
+// values of spec section 2. factors may be null (all ones); factor_max bounds them (it scales the
+// underflow part of the error bound). A null abs_sum or square_sum is not computed.
 template <class T>
 void weight_sums(const Kernels& k, const T* w, size_t n, ptrdiff_t stride, const double* factors,
-                 T* abs_sum, T* square_sum);
+                 double factor_max, T* abs_sum, T* square_sum);
 
 // RN_T(sum of r_i^2) with r_i = fl(y_i - p_i), the SSE of the loss.
 template <class T>

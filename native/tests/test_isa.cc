@@ -122,7 +122,21 @@ class EachIsa : public ::testing::TestWithParam<std::string> {};
 TEST_P(EachIsa, MatchesPortableFloat64) { compare_isa<double>(GetParam()); }
 TEST_P(EachIsa, MatchesPortableFloat32) { compare_isa<float>(GetParam()); }
 
-// The fast path (Sum2 plus the bound check) against the exact accumulator alone.
+// Factors of every character: zero, ordinary, huge, tiny (their products underflow).
+std::vector<double> random_factors(std::mt19937_64& rng, size_t n, int mix) {
+  std::uniform_real_distribution<double> unit(0.0, 2.0);
+  std::vector<double> f(n);
+  for (size_t i = 0; i < n; ++i) {
+    f[i] = unit(rng);
+    if (i % 7 == 0) f[i] = 0.0;
+    if (mix == 1 && i % 5 == 1) f[i] = 1e200;
+    if (mix == 2 && i % 3 == 1) f[i] = 1e-300;
+  }
+  return f;
+}
+
+// The fast path (Sum2 plus the bound check) against the exact accumulator alone, with and without
+// penalty factors.
 template <class T>
 void compare_fast_with_exact(const std::string& isa) {
   IsaScope scope(isa);
@@ -132,11 +146,17 @@ void compare_fast_with_exact(const std::string& isa) {
   for (int mix = 0; mix < 5; ++mix) {
     for (size_t n : kLengths) {
       const std::vector<T> w = random_values<T>(rng, n, mix);
-      T fast1, fast2, exact1, exact2;
-      detail::weight_sums<T>(k, w.data(), n, 1, nullptr, &fast1, &fast2);
-      detail::exact_weight_sums<T>(w.data(), n, 1, nullptr, &exact1, &exact2);
-      EXPECT_TRUE(same_bits(fast1, exact1)) << isa << " abs mix " << mix << " n " << n;
-      EXPECT_TRUE(same_bits(fast2, exact2)) << isa << " square mix " << mix << " n " << n;
+      const std::vector<double> f = random_factors(rng, n, mix);
+      double factor_max = 0.0;
+      for (double x : f) factor_max = x > factor_max ? x : factor_max;
+      for (const double* factors : {static_cast<const double*>(nullptr), f.data()}) {
+        T fast1, fast2, exact1, exact2;
+        detail::weight_sums<T>(k, w.data(), n, 1, factors, factor_max, &fast1, &fast2);
+        detail::exact_weight_sums<T>(w.data(), n, 1, factors, &exact1, &exact2);
+        const char* which = factors ? " with factors" : "";
+        EXPECT_TRUE(same_bits(fast1, exact1)) << isa << " abs mix " << mix << " n " << n << which;
+        EXPECT_TRUE(same_bits(fast2, exact2)) << isa << " square mix " << mix << " n " << n << which;
+      }
     }
   }
 }
@@ -169,7 +189,7 @@ void compare_threaded(const std::string& isa) {
     expect_same(a, b, isa + " gradient");
   }
   T fast1, fast2, exact1, exact2;
-  detail::weight_sums<T>(detail::active_kernels(), w.data(), n, 1, nullptr, &fast1, &fast2);
+  detail::weight_sums<T>(detail::active_kernels(), w.data(), n, 1, nullptr, 0.0, &fast1, &fast2);
   detail::exact_weight_sums<T>(w.data(), n, 1, nullptr, &exact1, &exact2);
   EXPECT_TRUE(same_bits(fast1, exact1));
   EXPECT_TRUE(same_bits(fast2, exact2));
