@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from harness import timing
 from harness.backend import Backend, Capabilities, PenaltySpec, SpecError
 
 ISAS = ("scalar", "avx2", "avx512")
@@ -91,6 +92,23 @@ class Native(Backend):
 
     def loss(self, penalty, y_true, y_pred, w):
         return self._call("loss", y_true, y_pred, w, _penalty(penalty))
+
+    def time_kernel(self, operation, penalty, w, step, repeats):
+        """The binding's call as a training loop makes it: gradient and prox write into one
+        preallocated `out` (numpy's convention), so an 80 MB allocation is not what gets timed."""
+        module = self._load()
+        module.set_isa(self.isa)
+        p = _penalty(penalty)
+        out = np.empty_like(w)
+        calls = {
+            "value": lambda: module.value(p, w),
+            "gradient": lambda: module.gradient(p, w, out=out),
+            "prox": lambda: module.prox(p, w, step, out=out),
+        }
+        if operation not in calls:
+            return None
+        seconds, _ = timing.median_call_seconds(calls[operation], repeats, budget=10.0)
+        return seconds
 
 
 BACKENDS = [Native(binding, isa) for binding in BINDINGS for isa in ISAS]
