@@ -29,6 +29,37 @@ final class ExactSum {
     /** From this length on, L1's sum runs on two threads (the machines have two or more cores). */
     static final int PARALLEL_MIN = 1 << 20;
 
+    /**
+     * A kernel that adds |w_i| for i in [from, to) into {@link #lanes()} TwoSum lanes and stores
+     * them at s[at..] and c[at..]: the scalar {@link #absLanes} or the Vector API's.
+     */
+    interface AbsKernel {
+        void sum(double[] w, int from, int to, double[] s, double[] c, int at);
+
+        default int lanes() {
+            return 4;
+        }
+    }
+
+    /**
+     * The Vector API kernel ({@code VectorAbsKernel}) when the JVM runs with
+     * {@code --add-modules jdk.incubator.vector} and {@code regpen.vector} is not "false", else null.
+     * It is loaded by name because without the module its class cannot even be linked.
+     */
+    static final AbsKernel VECTOR_ABS = loadVectorKernel();
+
+    private static AbsKernel loadVectorKernel() {
+        if ("false".equals(System.getProperty("regpen.vector"))
+                || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return null;
+        }
+        try {
+            return (AbsKernel) Class.forName("org.regpen.VectorAbsKernel").getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return null;
+        }
+    }
+
     private ExactSum() {}
 
     /** What a reduction's terms are made of, for the slow paths. */
@@ -73,14 +104,16 @@ final class ExactSum {
      * threads; the result does not depend on the split, since it is the exact sum rounded once.
      */
     private static double absSum(double[] w) {
+        AbsKernel kernel = VECTOR_ABS != null ? VECTOR_ABS : ExactSum::absLanes;
+        int lanes = VECTOR_ABS != null ? VECTOR_ABS.lanes() : 4;
         int n = w.length;
-        double[] s = new double[8];
-        double[] c = new double[8];
+        double[] s = new double[2 * lanes];
+        double[] c = new double[2 * lanes];
         if (n < PARALLEL_MIN) {
-            absLanes(w, 0, n, s, c, 0);
+            kernel.sum(w, 0, n, s, c, 0);
         } else {
-            CompletableFuture<Void> firstHalf = CompletableFuture.runAsync(() -> absLanes(w, 0, n / 2, s, c, 0));
-            absLanes(w, n / 2, n, s, c, 4);
+            CompletableFuture<Void> firstHalf = CompletableFuture.runAsync(() -> kernel.sum(w, 0, n / 2, s, c, 0));
+            kernel.sum(w, n / 2, n, s, c, lanes);
             firstHalf.join();
         }
         // Without factors no product is formed, so nothing can underflow.
@@ -358,9 +391,9 @@ final class ExactSum {
      * most 2u·hi each, plus, where products may underflow, {@code underflow} subnormal ulps per piece
      * (a few half-ulp losses, one of them scaled by the largest factor).
      */
-    private static double bound(double hi, long m, double underflow) {
-        // The lanes are folded with one TwoSum each: at most 2·LANES further pieces.
-        double pieces = m + 2.0 * LANES;
+    private static double bound(double hi, long m, double underflow, int lanes) {
+        // The lanes are folded with one TwoSum each: at most 2·lanes further pieces.
+        double pieces = m + 2.0 * Math.max(lanes, LANES);
         double mu = pieces * U;
         double relative = mu / (1.0 - mu) * mu * 2.0 * 1.01;
         return hi * relative + pieces * underflow * Double.MIN_VALUE;
@@ -389,7 +422,7 @@ final class ExactSum {
         if (!Double.isFinite(hi) || !Double.isFinite(lo) || !Double.isFinite(r)) {
             return Double.NaN;
         }
-        double dist = distance(hi, lo, r, bound(hi, m, underflow));
+        double dist = distance(hi, lo, r, bound(hi, m, underflow, s.length));
         return 2.0 * dist < gapBelow64(r) ? r : Double.NaN;
     }
 
@@ -405,7 +438,7 @@ final class ExactSum {
         if (!Double.isFinite(hi) || !Double.isFinite(lo) || !Float.isFinite(r)) {
             return Float.NaN;
         }
-        double dist = distance(hi, lo, r, bound(hi, m, 0.0));
+        double dist = distance(hi, lo, r, bound(hi, m, 0.0, s.length));
         return 2.0 * dist < gapBelow32(r) ? r : Float.NaN;
     }
 

@@ -130,6 +130,28 @@ class ExactSumTest {
     }
 
     @Test
+    void theVectorKernelIsUsedWhenAvailableAndMatchesTheScalarOne() {
+        // Surefire's default run adds jdk.incubator.vector, so the kernel must have loaded there.
+        boolean moduleAdded = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+        boolean enabled = !"false".equals(System.getProperty("regpen.vector"));
+        assertEquals(moduleAdded && enabled, ExactSum.VECTOR_ABS != null);
+        if (ExactSum.VECTOR_ABS == null) {
+            return;
+        }
+        SplittableRandom rng = new SplittableRandom(17);
+        for (int trial = 0; trial < 200; trial++) {
+            double[] w = trial % 2 == 0 ? nearMidpoint(rng, 1 << rng.nextInt(1, 10), rng.nextInt(-1, 2))
+                    : new double[rng.nextInt(0, 500)];
+            if (trial % 2 == 1) {
+                for (int i = 0; i < w.length; i++) {
+                    w[i] = Math.scalb(rng.nextDouble(-1, 1), rng.nextInt(-40, 40));
+                }
+            }
+            assertBits(ExactSum.exact(w, null, ExactSum.Kind.ABS).toDouble(), ExactSum.absSum(w, null));
+        }
+    }
+
+    @Test
     void squaresThatUnderflowAreStillSummedExactly() {
         // Four squares of 2^-538 are 2^-1076 each: rounded one by one they vanish, exactly they sum
         // to the smallest subnormal.

@@ -36,16 +36,21 @@ public class PenaltyBench {
 
     @Setup(Level.Trial)
     public void setUp() {
-        // Weights like a model's: normally distributed, a fixed seed so every run sees the same data.
+        w = weights(n);
+        java = new L1(LAMBDA);
+        scala = regpen.L1$.MODULE$.apply(LAMBDA);
+    }
+
+    /** Weights like a model's: normally distributed, a fixed seed so every run sees the same data. */
+    static double[] weights(int n) {
         SplittableRandom rng = new SplittableRandom(42);
-        w = new double[n];
+        double[] w = new double[n];
         for (int i = 0; i < n; i++) {
             double u = rng.nextDouble();
             double v = rng.nextDouble();
             w[i] = Math.sqrt(-2 * Math.log1p(-u)) * Math.cos(2 * Math.PI * v);
         }
-        java = new L1(LAMBDA);
-        scala = regpen.L1$.MODULE$.apply(LAMBDA);
+        return w;
     }
 
     @Benchmark
