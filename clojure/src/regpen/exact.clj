@@ -175,42 +175,49 @@
           q)))))
 
 ;; Each kernel is a two-lane Sum2 (Ogita–Rump–Oishi) loop. An element's exact term is split into
-;; a `main` part ≥ 0, added to the lane's sum s by TwoSum, and `small` exact error parts from FMA
-;; TwoProducts. TwoSum's error and the small parts are summed plainly into the lane's correction c,
-;; and their magnitudes into e, so that |c − (their exact sum)| ≤ γ_k·e (k additions per element).
-;; The lanes alternate from one element to the next, which halves the dependency chain on s.
+;; a `main` part ≥ 0 and `small` exact error parts from FMA TwoProducts. The main part enters the
+;; lane's sum s by FastTwoSum: s and the main part are both ≥ 0, so ordering the pair by size (a
+;; branch that almost always goes the same way) makes the 3-operation form exact. Its error and the
+;; small parts are added plainly into the lane's correction c. Each such addition errs by at most
+;; u·|its result| (u = 2^-53), so F, the running sum of those |results|, bounds the error of c by u·F,
+;; typically far below the a-priori bound γ_k·Σ|parts|. Lanes alternate from one element to the next,
+;; which halves the dependency chain on s.
 
 (defmacro ^:private defkernel
   "Defines (name w f fmt) → RN_F of the sum, or nil when the fast path cannot certify it. `spec`:
   the :bindings for element i of w (and f), the :main part, the :smalls and the :tiny? test."
   [name doc {:keys [bindings main smalls tiny?]}]
   (let [small-syms (vec (repeatedly (count smalls) #(gensym "small")))
-        per-element (inc (count smalls))]
+        partials (vec (repeatedly (inc (count smalls)) #(gensym "c")))
+        c0 (gensym "c0")
+        err (gensym "err")]
     `(defn- ~name ~doc [~(with-meta 'w {:tag 'doubles}) ~(with-meta 'f {:tag 'doubles}) ~'fmt]
        (let [~'n (alength ~'w)]
-         (loop [~'i 0, s0# 0.0, c0# 0.0, e0# 0.0, s1# 0.0, c1# 0.0, e1# 0.0, tiny# false]
+         (loop [~'i 0, s0# 0.0, ~c0 0.0, f0# 0.0, s1# 0.0, c1# 0.0, f1# 0.0, tiny# false]
            (if (< ~'i ~'n)
              (let [~@bindings
                    main# (double ~main)
                    s# (+ s0# main#)
-                   z# (- s# s0#)
-                   err# (+ (- s0# (- s# z#)) (- main# z#))
-                   ~@(interleave small-syms smalls)]
-               (recur (inc ~'i) s1# c1# e1#
-                      s# (+ c0# err# ~@small-syms)
-                      (+ e0# (Math/abs err#) ~@(map (fn [x] `(Math/abs ~x)) small-syms))
+                   ~err (if (>= s0# main#) (- main# (- s# s0#)) (- s0# (- s# main#)))
+                   ~@(interleave small-syms smalls)
+                   ;; c + err + small… one addition at a time, naming every partial result.
+                   ~@(interleave partials
+                                 (map (fn [prev x] `(+ ~prev ~x))
+                                      (cons c0 partials) (cons err small-syms)))]
+               (recur (inc ~'i) s1# c1# f1#
+                      s# ~(peek partials)
+                      (+ f0# ~@(map (fn [c] `(Math/abs ~c)) partials))
                       (or tiny# ~tiny?)))
              (when-not tiny#
                (let [hi# (+ s0# s1#)
                      z# (- hi# s0#)
                      q# (+ (- s0# (- hi# z#)) (- s1# z#))
-                     lo# (+ (+ c0# c1#) q#)
-                     ;; Per lane at most k = ceil(n/2)·(parts per element) additions, each lane's
-                     ;; error ≤ γ_k·e ≤ 2·k·u·e; the last two additions add γ_2·(|c0|+|c1|+|q|).
-                     k# (double (* ~per-element (quot (inc ~'n) 2)))
-                     bound# (+ (* (+ e0# e1#) (* (+ k# 2.0) (Math/scalb 1.0 (int -52))))
-                               (* (+ (Math/abs c0#) (Math/abs c1#) (Math/abs q#))
-                                  (Math/scalb 1.0 (int -50))))]
+                     t# (+ ~c0 c1#)
+                     lo# (+ t# q#)
+                     ;; Lanes: u·F each, doubled to cover F's own rounding. The two additions of
+                     ;; the combination err by at most u·(|t| + |lo|), doubled likewise.
+                     bound# (+ (* (+ f0# f1#) (Math/scalb 1.0 (int -52)))
+                               (* (+ (Math/abs t#) (Math/abs lo#)) (Math/scalb 1.0 (int -51))))]
                  (certify hi# lo# bound# ~'fmt)))))))))
 
 (defkernel abs-kernel
