@@ -5,12 +5,11 @@
 // and the linker can never substitute an AVX-512 instantiation into the portable path.
 //
 // An ISA file defines a traits type V before including this header:
-//   V::Reg, V::kWidth (binary64 lanes), load(const double*), load_f32(const float*) (widens
-//   kWidth binary32 values exactly), store(double*, Reg), add, sub, mul, abs,
-//   product_error(a, b, p) = fma(a, b, -p), the exact error of p = fl(a * b) when it does not underflow,
-//   to_f32_and_back(Reg) = binary64 values rounded once to binary32 and widened again (the spec's
-//   RN32 of a factor), and fma_add(a, b) = fma(a, 1, b), fma_sub(a, b) = fma(-b, 1, a): the same
-//   bits as a + b and
+//   V::Reg, V::kWidth (binary64 lanes), load(const double*), load_f32(const float*) (widens kWidth
+//   binary32 values exactly), store(double*, Reg), add, sub, mul, abs;
+//   product_error(a, b, p) = fma(a, b, -p), the exact error of p = fl(a * b) unless it underflows;
+//   to_f32_and_back(Reg): binary64 values rounded once to binary32 and widened (RN32 of a factor);
+//   fma_add(a, b) = fma(a, 1, b) and fma_sub(a, b) = fma(-b, 1, a): the same bits as a + b and
 //   a - b (the product by 1 is exact, so the single rounding is that of the sum), issued on the
 //   multiply-add units so that adds are spread over twice as many execution ports.
 #ifndef REGPEN_KERNELS_IMPL_H

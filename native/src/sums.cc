@@ -60,7 +60,7 @@ inline const Kernels& kernels_for(const Kernels& k, size_t n) {
   return n < kSmallInput ? kPortableKernels : k;
 }
 
-// One term of the exact path; returns false when the term is NaN or infinite (and records which).
+// What the exact path has seen besides finite terms (spec section 2 decides the result then).
 struct Specials {
   bool nan = false;
   bool inf = false;
