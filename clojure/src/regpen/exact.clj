@@ -108,19 +108,18 @@
   (rounded [_ fmt] (round-dyadic acc exp fmt)))
 
 (defn- exact-term
-  "The exact term of element x ≥ 0 (finite) with factor fi, as an Accumulator addition."
+  "Adds the exact term of element x ≥ 0 (finite), with factor fi or none, to the accumulator:
+  m·2^e with m the product of the integer significands and e the sum of the exponents."
   [^Accumulator accumulator squares? ^double x ^double fi]
   (when (and (pos? x) (pos? fi))
     (let [mx (BigInteger/valueOf (significand x))
           ex (binary-exponent x)
-          [m e] (if squares?
-                  [(.multiply mx mx) (* 2 ex)]
-                  [mx ex])
-          [m e] (if (== fi 1.0)
-                  [m e]
-                  [(.multiply ^BigInteger m (BigInteger/valueOf (significand fi)))
-                   (+ (long e) (binary-exponent fi))])]
-      (.add accumulator m (long e)))))
+          m (if squares? (.multiply mx mx) mx)
+          e (if squares? (* 2 ex) ex)]
+      (if (== fi 1.0)
+        (.add accumulator m e)
+        (.add accumulator (.multiply m (BigInteger/valueOf (significand fi)))
+              (+ e (binary-exponent fi)))))))
 
 (defn exact-sum
   "RN_F of the sum of terms of `kind` (:abs or :squares) over w with optional factors f (nil means

@@ -116,3 +116,24 @@
               half32 (/ (Math/ulp (unchecked-float f)) 2.0)]
           (sum :abs [f half32] :fmt :float32)
           (sum :abs [f half32 (Math/scalb half32 (int -40))] :fmt :float32))))))
+
+(deftest long-arrays-on-exact-ties
+  ;; 20000 weights that are integer multiples of 2^-40 below 1, so that their exact sum K·2^-40 is
+  ;; known from integer arithmetic. The last weight is chosen to make K odd with the sum in
+  ;; [2^13, 2^14), where binary64's spacing is 2^-39: the sum is then exactly halfway between two
+  ;; doubles and must round to the one with an even significand.
+  (let [rng (java.util.Random. 11)
+        scale (pow2 -40)]
+    (dotimes [_ 20]
+      (let [ks (vec (repeatedly 20000 #(Math/floorMod (.nextLong rng) (bit-shift-left 1 40))))
+            ks (conj ks (if (even? (reduce + ks)) 1 2))
+            k (long (reduce + ks))
+            ;; Top 53 bits of K (its bit length is 54 here) and the tie to even.
+            half (quot k 2)
+            even (if (even? half) half (inc half))
+            w (map #(* scale (double %)) ks)]
+        (is (odd? k))
+        (is (= 54 (- 64 (Long/numberOfLeadingZeros k))) "the sum lies in [2^13, 2^14)")
+        (is (= (* 2.0 scale (double even)) (sum :abs w)))
+        ;; One more tiny weight breaks the tie upwards.
+        (is (= (* 2.0 scale (double (inc half))) (sum :abs (conj (vec w) (pow2 -300)))))))))
