@@ -45,16 +45,13 @@
 (defn- float-element? [x] (instance? Float x))
 
 (defn- coerce
-  "An input as {:dtype :float64|:float32|nil, :data double-array, :kind :doubles|:floats|:seq}.
-  Float data is widened to double exactly. The dtype of an empty seq is nil: it has no elements to
-  disagree with another argument's."
+  "An input as {:dtype :float64|:float32|nil, :data array, :kind :doubles|:floats|:seq}: arrays as
+  they are (reductions read float arrays in place), seqs as a new double array. The dtype of an
+  empty seq is nil: it has no elements to disagree with another argument's."
   [x]
   (cond
     (instance? double/1 x) {:dtype :float64 :data x :kind :doubles}
-    (instance? float/1 x) (let [^floats a x
-                               out (double-array (alength a))]
-                           (dotimes [i (alength a)] (aset out i (double (aget a i))))
-                           {:dtype :float32 :data out :kind :floats})
+    (instance? float/1 x) {:dtype :float32 :data x :kind :floats}
     (or (nil? x) (sequential? x) (instance? java.util.List x))
     (let [xs (vec x)
           dtype (cond (empty? xs) nil
@@ -175,8 +172,8 @@
 (defn- format-name [f32?] (if f32? :float32 :float64))
 
 (defn- scaled-sum
-  "fl(c × S) for the correctly rounded reduction S of `kind`."
-  [f32? c kind ^doubles w ^doubles f]
+  "fl(c × S) for the correctly rounded reduction S of `kind` over w (a double or float array)."
+  [f32? c kind w ^doubles f]
   (rnd f32? (* (double c) (exact/sum kind w f (format-name f32?)))))
 
 ;; ---------------------------------------------------------------------------------------------
@@ -184,8 +181,8 @@
 
 (defprotocol Penalty
   "A regularization penalty. The public functions below check and convert their inputs, then call
-  these with the working format (f32? true for binary32), weights widened to a double array and
-  the factors in the working format (nil when absent)."
+  these with the working format (f32? true for binary32), the weights (a double array; `-value`
+  also takes a float array) and the factors in the working format (nil when absent)."
   (-value [p f32? w f] "The penalty's value, a double holding a working-format number.")
   (-gradient [p f32? w f] "The (sub)gradient as a fresh double array.")
   (-prox [p f32? w f step] "The proximal step as a fresh double array.")
@@ -244,24 +241,26 @@
   [penalty w]
   (let [{:keys [dtype data]} (coerce w)
         f32? (f32? dtype)]
-    (scalar dtype (-value penalty f32? data (factors-for penalty (alength ^doubles data) f32?)))))
+    (scalar dtype (-value penalty f32? data (factors-for penalty (count data) f32?)))))
 
 (defn gradient
   "The penalty's (sub)gradient at w, in w's shape and format (+0 at w_i = ±0 for L1)."
   [penalty w]
-  (let [{:keys [dtype ^doubles data] :as in} (coerce w)
-        f32? (f32? dtype)]
-    (output in (-gradient penalty f32? data (factors-for penalty (alength data) f32?)))))
+  (let [{:keys [dtype data] :as in} (coerce w)
+        f32? (f32? dtype)
+        w (exact/widen data)]
+    (output in (-gradient penalty f32? w (factors-for penalty (alength w) f32?)))))
 
 (defn prox
   "The proximal operator of step·penalty at w, in w's shape and format. step: finite, ≥ 0."
   [penalty w step]
-  (let [{:keys [dtype ^doubles data] :as in} (coerce w)
+  (let [{:keys [dtype data] :as in} (coerce w)
         f32? (f32? dtype)
+        w (exact/widen data)
         step (if (and (number? step) (nonneg-finite? (double step)))
                (in-format f32? (double step))
                (fail :invalid-step (str "step must be a finite number >= 0, got " (pr-str step))))]
-    (output in (-prox penalty f32? data (factors-for penalty (alength data) f32?) step))))
+    (output in (-prox penalty f32? w (factors-for penalty (alength w) f32?) step))))
 
 (defn compute-loss
   "Mean squared error of y-pred against y-true plus the penalty's value at w. All three share one
@@ -273,11 +272,13 @@
             (fail :invalid-dtype (str "mixed dtypes in one call: " dtypes)))
         dtype (or (first dtypes) :float64)
         f32? (f32? dtype)
-        [^doubles y ^doubles p ^doubles ws] (map :data inputs)
+        [y p ws] (map :data inputs)
+        ^doubles y (exact/widen y)
+        ^doubles p (exact/widen p)
         n (alength y)]
     (when (not= n (alength p))
       (fail :shape-mismatch (str "y-true has " n " values, y-pred " (alength p))))
-    (let [f (factors-for penalty (alength ws) f32?)]
+    (let [f (factors-for penalty (count ws) f32?)]
       (when (zero? n) (fail :empty-input "no samples"))
       (let [r (double-array n)]
         (dotimes [i n] (aset r i (rnd f32? (- (aget y i) (aget p i)))))

@@ -8,8 +8,8 @@
   - `sum` is the fast path: error-free TwoSum/FMA accumulation in primitive doubles with a proven
     error bound. When the bound cannot rule out a different rounding, it asks `exact-sum`.
 
-  Terms are built from double arrays: `w` (the weights or residuals) and optional factors `f`.
-  Float32 inputs arrive widened to doubles (exactly), so one set of kernels serves both formats:
+  Terms are built from `w` (the weights or residuals, a double or float array) and optional factors
+  `f` (a double array). Float32 values are exact doubles, so one set of kernels serves both formats:
   only the final rounding differs. The term kinds are `:abs` (f_i·|w_i|) and `:squares` (f_i·w_i²)."
   (:import (java.math BigInteger)))
 
@@ -121,18 +121,29 @@
         (.add accumulator (.multiply m (BigInteger/valueOf (significand fi)))
               (+ e (binary-exponent fi)))))))
 
+(defn widen
+  "A float array's values as a new double array (exact); a double array as it is."
+  ^doubles [w]
+  (if (instance? float/1 w)
+    (let [^floats w w
+          out (double-array (alength w))]
+      (dotimes [i (alength w)] (aset out i (double (aget w i))))
+      out)
+    w))
+
 (defn exact-sum
   "RN_F of the sum of terms of `kind` (:abs or :squares) over w with optional factors f (nil means
   every factor is 1), computed exactly and rounded once. `fmt` is :float64 or :float32."
-  ^double [kind ^doubles w ^doubles f fmt]
-  (if-some [special (special-sum kind w f)]
+  ^double [kind w ^doubles f fmt]
+  (let [w (widen w)]
+    (if-some [special (special-sum kind w f)]
     special
     (let [accumulator (Accumulator. BigInteger/ZERO 0)
           squares? (= kind :squares)
           n (alength w)]
       (dotimes [i n]
         (exact-term accumulator squares? (Math/abs (aget w i)) (if f (aget f i) 1.0)))
-      (.rounded accumulator fmt))))
+      (.rounded accumulator fmt)))))
 
 ;; ---------------------------------------------------------------------------------------------
 ;; Fast path
@@ -182,15 +193,32 @@
 ;; typically far below the a-priori bound γ_k·Σ|parts|. Lanes alternate from one element to the next,
 ;; which halves the dependency chain on s.
 
+(defmacro ^:private elem
+  "w_i as a double, whether w is a double or a float array (its type hint picks the aget)."
+  [w i]
+  `(double (aget ~w ~i)))
+
 (defmacro ^:private defkernel
-  "Defines (name w f fmt) → RN_F of the sum, or nil when the fast path cannot certify it. `spec`:
-  the :bindings for element i of w (and f), the :main part, the :smalls and the :tiny? test."
-  [name doc {:keys [bindings main smalls tiny?]}]
+  "Defines (name w f fmt) → RN_F of the sum, or nil when the fast path cannot certify it, for w a
+  double or a float array (read in place: no widened copy). `spec`: the :bindings for element i
+  (`(elem w i)` reads w_i as a double), the :main part, the :smalls and the :tiny? test."
+  [name doc spec]
+  `(do
+     (defkernel-for ~(symbol (str name "-doubles")) ~'doubles ~spec)
+     (defkernel-for ~(symbol (str name "-floats")) ~'floats ~spec)
+     (defn- ~name ~doc [~'w ~(with-meta 'f {:tag 'doubles}) ~'fmt]
+       (if (instance? float/1 ~'w)
+         (~(symbol (str name "-floats")) ~'w ~'f ~'fmt)
+         (~(symbol (str name "-doubles")) ~'w ~'f ~'fmt)))))
+
+(defmacro ^:private defkernel-for
+  "One array type's loop of `defkernel`: `array-tag` is doubles or floats."
+  [name array-tag {:keys [bindings main smalls tiny?]}]
   (let [small-syms (vec (repeatedly (count smalls) #(gensym "small")))
         partials (vec (repeatedly (inc (count smalls)) #(gensym "c")))
         c0 (gensym "c0")
         err (gensym "err")]
-    `(defn- ~name ~doc [~(with-meta 'w {:tag 'doubles}) ~(with-meta 'f {:tag 'doubles}) ~'fmt]
+    `(defn- ~name [~(with-meta 'w {:tag array-tag}) ~(with-meta 'f {:tag 'doubles}) ~'fmt]
        (let [~'n (alength ~'w)]
          (loop [~'i 0, s0# 0.0, ~c0 0.0, f0# 0.0, s1# 0.0, c1# 0.0, f1# 0.0, tiny# false]
            (if (< ~'i ~'n)
@@ -221,21 +249,21 @@
 
 (defkernel abs-kernel
   "Σ|w_i| without factors: every term is a double already."
-  {:bindings [x (Math/abs (aget w i))]
+  {:bindings [x (Math/abs (elem w i))]
    :main x
    :smalls []
    :tiny? false})
 
 (defkernel abs-factor-kernel
   "Σ f_i·|w_i|: f_i·|w_i| = p + fma(f_i, |w_i|, −p) exactly unless the product is tiny."
-  {:bindings [x (Math/abs (aget w i)) fi (aget f i) p (* fi x)]
+  {:bindings [x (Math/abs (elem w i)) fi (aget f i) p (* fi x)]
    :main p
    :smalls [(Math/fma fi x (- p))]
    :tiny? (and (< p tiny) (pos? x) (pos? fi))})
 
 (defkernel squares-kernel
   "Σ w_i²: w_i² = p + fma(w_i, w_i, −p) exactly unless the square is tiny."
-  {:bindings [x (aget w i) p (* x x)]
+  {:bindings [x (elem w i) p (* x x)]
    :main p
    :smalls [(Math/fma x x (- p))]
    :tiny? (and (< p tiny) (not (zero? x)))})
@@ -243,7 +271,7 @@
 (defkernel squares-factor-kernel
   "Σ f_i·w_i²: with w_i² = p + e, f_i·p = p1 + e1 and f_i·e = p2 + e2 (FMA TwoProducts), all exact
   unless f_i·w_i² is tiny."
-  {:bindings [x (aget w i) fi (aget f i)
+  {:bindings [x (elem w i) fi (aget f i)
          p (* x x) e (Math/fma x x (- p))
          p1 (* fi p) e1 (Math/fma fi p (- p1))
          p2 (* fi e) e2 (Math/fma fi e (- p2))]
@@ -254,7 +282,7 @@
 (defn fast-sum
   "The fast path alone: RN_F of the sum (see `exact-sum`), or nil when it cannot certify the rounding
   (a sum next to a rounding boundary, tiny or huge terms, specials). Exposed for tests and benchmarks."
-  [kind ^doubles w ^doubles f fmt]
+  [kind w ^doubles f fmt]
   (case kind
     :abs (if f (abs-factor-kernel w f fmt) (abs-kernel w f fmt))
     :squares (if f (squares-factor-kernel w f fmt) (squares-kernel w f fmt))))
@@ -262,7 +290,7 @@
 (defn sum
   "RN_F of the sum of terms of `kind` (:abs or :squares) over w with optional factors f: the fast
   path when it can prove its rounding, else the exact path. Same bits as `exact-sum`, always."
-  ^double [kind ^doubles w ^doubles f fmt]
+  ^double [kind w ^doubles f fmt]
   (if-some [r (fast-sum kind w f fmt)]
     (double r)
     (exact-sum kind w f fmt)))

@@ -7,8 +7,11 @@
 
 (defn- pow2 ^double [e] (Math/scalb 1.0 (int e)))
 
-(defn- sum [kind xs & {:keys [factors fmt] :or {fmt :float64}}]
-  (let [w (double-array xs)
+(defn- sum
+  "The exact path's sum, after checking that the fast path gives the same bits. With :floats? the
+  weights go in as a float array (the binary32 kernels read it in place)."
+  [kind xs & {:keys [factors fmt floats?] :or {fmt :float64}}]
+  (let [w (if floats? (float-array xs) (double-array xs))
         f (some-> factors double-array)
         exact (exact/exact-sum kind w f fmt)
         fast (exact/sum kind w f fmt)]
@@ -90,7 +93,10 @@
         (sum kind xs :factors factors)
         ;; Binary32 data: widened floats, rounded once to binary32.
         (sum kind (map #(double (unchecked-float %)) xs)
-             :factors (some->> factors (map #(double (unchecked-float %)))) :fmt :float32)))))
+             :factors (some->> factors (map #(double (unchecked-float %)))) :fmt :float32)
+        (sum kind (map unchecked-float xs)
+             :factors (some->> factors (map #(double (unchecked-float %)))) :fmt :float32
+             :floats? true)))))
 
 (deftest fast-path-defers-on-ties
   ;; On an exact tie no error bound can decide, so the fast path must give up (nil), and far from
