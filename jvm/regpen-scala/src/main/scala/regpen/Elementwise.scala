@@ -4,12 +4,15 @@ package regpen
 
 private[regpen] object Elementwise:
 
-  /** The L1 subgradient's sign rule: c for w > 0, −c for w < 0, +0 for ±0, NaN for NaN. */
+  /**
+   * The L1 subgradient's sign rule: c for w > 0, −c for w < 0, +0 for ±0, NaN for NaN. As c ≥ 0
+   * (or NaN), −c is copySign(c, w): no branch on the sign of w, which random weights mispredict.
+   */
   def signed(w: Double, c: Double): Double =
-    if w > 0 then c else if w < 0 then -c else if w == 0 then 0.0 else Double.NaN
+    if w == 0 then 0.0 else if w.isNaN then w else math.copySign(c, w)
 
   def signed(w: Float, c: Float): Float =
-    if w > 0 then c else if w < 0 then -c else if w == 0 then 0.0f else Float.NaN
+    if w == 0 then 0.0f else if w.isNaN then w else math.copySign(c, w)
 
   /** Soft threshold: d = |w| − t; NaN stays NaN, d > 0 keeps w's sign, anything else is ±0. */
   def soft(w: Double, t: Double): Double =

@@ -61,9 +61,9 @@ public record ElasticNet(double l1, double l2, PenaltyFactor penaltyFactor) impl
     public double[] prox(double[] w, double step) {
         Kernels.checkStep(step);
         Kernels.check(w, penaltyFactor);
-        double[] out = w.clone();
-        Kernels.softThreshold(out, step * l1, penaltyFactor);
-        Kernels.shrink(out, step * (2.0 * l2), penaltyFactor);
+        double[] out = new double[w.length];
+        Kernels.softThreshold(w, out, step * l1, penaltyFactor);
+        Kernels.shrink(out, out, step * (2.0 * l2), penaltyFactor);
         return out;
     }
 
@@ -72,9 +72,9 @@ public record ElasticNet(double l1, double l2, PenaltyFactor penaltyFactor) impl
         Kernels.checkStep(step);
         Kernels.check(w, penaltyFactor);
         float step32 = (float) step;
-        float[] out = w.clone();
-        Kernels.softThreshold(out, step32 * (float) l1, penaltyFactor);
-        Kernels.shrink(out, step32 * (2.0f * (float) l2), penaltyFactor);
+        float[] out = new float[w.length];
+        Kernels.softThreshold(w, out, step32 * (float) l1, penaltyFactor);
+        Kernels.shrink(out, out, step32 * (2.0f * (float) l2), penaltyFactor);
         return out;
     }
 

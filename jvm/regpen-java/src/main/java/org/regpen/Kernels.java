@@ -84,38 +84,41 @@ final class Kernels {
         }
     }
 
-    /** In place: soft threshold with t_i = fl(t × f_i), t = fl(step × lam) given. */
-    static void softThreshold(double[] w, double t, PenaltyFactor f) {
+    /** dst = soft threshold of src with t_i = fl(t × f_i), t = fl(step × lam) given. */
+    static void softThreshold(double[] src, double[] dst, double t, PenaltyFactor f) {
         double[] fv = f == null ? null : f.values();
-        for (int i = 0; i < w.length; i++) {
+        for (int i = 0; i < src.length; i++) {
             double ti = fv == null ? t : t * fv[i];
-            // max(d, +0) is d when d > 0, +0 when d ≤ 0, and NaN when d is NaN: the spec's three cases.
-            w[i] = Math.copySign(Math.max(Math.abs(w[i]) - ti, 0.0), w[i]);
+            double x = src[i];
+            double d = Math.abs(x) - ti;
+            dst[i] = d > 0.0 ? Math.copySign(d, x) : Double.isNaN(d) ? d : Math.copySign(0.0, x);
         }
     }
 
-    static void softThreshold(float[] w, float t, PenaltyFactor f) {
+    static void softThreshold(float[] src, float[] dst, float t, PenaltyFactor f) {
         float[] fv = f == null ? null : f.values32();
-        for (int i = 0; i < w.length; i++) {
+        for (int i = 0; i < src.length; i++) {
             float ti = fv == null ? t : t * fv[i];
-            w[i] = Math.copySign(Math.max(Math.abs(w[i]) - ti, 0.0f), w[i]);
+            float x = src[i];
+            float d = Math.abs(x) - ti;
+            dst[i] = d > 0.0f ? Math.copySign(d, x) : Float.isNaN(d) ? d : Math.copySign(0.0f, x);
         }
     }
 
-    /** In place: w_i = fl(w_i / fl(1 + k_i)), k_i = fl(k × f_i), k = fl(step × fl(2 × lam)) given. */
-    static void shrink(double[] w, double k, PenaltyFactor f) {
+    /** dst_i = fl(src_i / fl(1 + k_i)), k_i = fl(k × f_i), k = fl(step × fl(2 × lam)) given. */
+    static void shrink(double[] src, double[] dst, double k, PenaltyFactor f) {
         double[] fv = f == null ? null : f.values();
-        for (int i = 0; i < w.length; i++) {
+        for (int i = 0; i < src.length; i++) {
             double ki = fv == null ? k : k * fv[i];
-            w[i] = w[i] / (1.0 + ki);
+            dst[i] = src[i] / (1.0 + ki);
         }
     }
 
-    static void shrink(float[] w, float k, PenaltyFactor f) {
+    static void shrink(float[] src, float[] dst, float k, PenaltyFactor f) {
         float[] fv = f == null ? null : f.values32();
-        for (int i = 0; i < w.length; i++) {
+        for (int i = 0; i < src.length; i++) {
             float ki = fv == null ? k : k * fv[i];
-            w[i] = w[i] / (1.0f + ki);
+            dst[i] = src[i] / (1.0f + ki);
         }
     }
 }

@@ -51,8 +51,8 @@ public record L1(double lam, PenaltyFactor penaltyFactor) implements Penalty {
     public double[] prox(double[] w, double step) {
         Kernels.checkStep(step);
         Kernels.check(w, penaltyFactor);
-        double[] out = w.clone();
-        Kernels.softThreshold(out, step * lam, penaltyFactor);
+        double[] out = new double[w.length];
+        Kernels.softThreshold(w, out, step * lam, penaltyFactor);
         return out;
     }
 
@@ -60,8 +60,8 @@ public record L1(double lam, PenaltyFactor penaltyFactor) implements Penalty {
     public float[] prox(float[] w, double step) {
         Kernels.checkStep(step);
         Kernels.check(w, penaltyFactor);
-        float[] out = w.clone();
-        Kernels.softThreshold(out, (float) step * (float) lam, penaltyFactor);
+        float[] out = new float[w.length];
+        Kernels.softThreshold(w, out, (float) step * (float) lam, penaltyFactor);
         return out;
     }
 

@@ -51,8 +51,8 @@ public record L2(double lam, PenaltyFactor penaltyFactor) implements Penalty {
     public double[] prox(double[] w, double step) {
         Kernels.checkStep(step);
         Kernels.check(w, penaltyFactor);
-        double[] out = w.clone();
-        Kernels.shrink(out, step * (2.0 * lam), penaltyFactor);
+        double[] out = new double[w.length];
+        Kernels.shrink(w, out, step * (2.0 * lam), penaltyFactor);
         return out;
     }
 
@@ -60,8 +60,8 @@ public record L2(double lam, PenaltyFactor penaltyFactor) implements Penalty {
     public float[] prox(float[] w, double step) {
         Kernels.checkStep(step);
         Kernels.check(w, penaltyFactor);
-        float[] out = w.clone();
-        Kernels.shrink(out, (float) step * (2.0f * (float) lam), penaltyFactor);
+        float[] out = new float[w.length];
+        Kernels.shrink(w, out, (float) step * (2.0f * (float) lam), penaltyFactor);
         return out;
     }
 
