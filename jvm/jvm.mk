@@ -2,7 +2,7 @@
 # jvm-build packages the modules and writes the classpath the harness's shared JVM starts with.
 
 JVM_POM := $(ROOT)/jvm/pom.xml
-MVN := mvn -B -f $(JVM_POM)
+JVM_MVN := mvn -B -f $(JVM_POM)
 JVM_CLASSPATH := $(BUILD)/jvm-classpath/jvm.txt
 JVM_SOURCES := $(shell find $(ROOT)/jvm -path '*/target' -prune -o -type f \( -name '*.java' -o -name '*.scala' -o -name 'pom.xml' \) -print 2>/dev/null)
 JVM_MODULES := regpen-java regpen-scala
@@ -22,8 +22,8 @@ jvm-tools: ## Install a JDK and Maven from Debian when the machine lacks them
 # The classpath file is the build's stamp: it is rewritten only after a successful package, one
 # entry per line (the module jars, then their runtime dependencies).
 $(JVM_CLASSPATH): $(JVM_SOURCES) | jvm-tools
-	$(MVN) -q package -DskipTests
-	$(MVN) -q -pl regpen-java,regpen-scala dependency:build-classpath \
+	$(JVM_MVN) -q package -DskipTests
+	$(JVM_MVN) -q -pl regpen-java,regpen-scala dependency:build-classpath \
 		-DincludeScope=runtime -Dmdep.outputFile=target/runtime-classpath.txt
 	@mkdir -p $(dir $@)
 	@{ for m in $(JVM_MODULES); do \
@@ -35,7 +35,7 @@ $(JVM_CLASSPATH): $(JVM_SOURCES) | jvm-tools
 jvm-build: $(JVM_CLASSPATH) ## Build the Java and Scala backends (Maven) and write their harness classpath
 
 jvm-test: jvm-tools ## Run the Java (JUnit 5) and Scala (MUnit) suites, vectors included
-	$(MVN) test
+	$(JVM_MVN) test
 
 jvm-bench: jvm-build ## Run the JMH benchmarks briefly; results in reports/jmh.json
 	@mkdir -p $(REPORTS)
