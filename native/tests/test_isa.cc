@@ -3,6 +3,7 @@
 // makes the answer unique, so there is no tolerance: bits must be equal.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -193,6 +194,40 @@ void compare_threaded(const std::string& isa) {
   detail::exact_weight_sums<T>(w.data(), n, 1, nullptr, &exact1, &exact2);
   EXPECT_TRUE(same_bits(fast1, exact1));
   EXPECT_TRUE(same_bits(fast2, exact2));
+}
+
+// Exact ties and near-ties at a scale where the lanes, the threads and the bound all matter:
+// 2^20 + 3 ones (the binary64 ulp of the sum is 2^-32) plus squares worth exactly half an ulp,
+// shuffled; an optional square of 2^-16 moves the base to an odd last bit, and an optional tiny
+// term breaks the tie upwards.
+TEST_P(EachIsa, TiesAtScaleRoundToEven) {
+  IsaScope scope(GetParam());
+  ASSERT_TRUE(scope.ok);
+  std::mt19937_64 rng(3);
+  const double ones = static_cast<double>((size_t{1} << 20) + 3);  // last significand bit 0
+  const double ulp = 0x1p-32;
+  regpen_penalty l2{REGPEN_L2, 0.0, 1.0, nullptr, 0};
+  regpen_penalty l1{REGPEN_L1, 1.0, 0.0, nullptr, 0};
+  for (bool odd : {false, true}) {
+    for (bool breaker : {false, true}) {
+      std::vector<double> w((size_t{1} << 20) + 3, 1.0);
+      w.push_back(0x1p-17);  // two squares of 2^-34: half an ulp
+      w.push_back(-0x1p-17);
+      if (odd) w.push_back(0x1p-16);  // square 2^-32: one ulp
+      if (breaker) w.push_back(0x1p-300);
+      std::shuffle(w.begin(), w.end(), rng);
+      const double base = odd ? ones + ulp : ones;
+      // A tie goes to the even neighbour: down from an even base, up from an odd one.
+      const double expected = (odd || breaker) ? base + ulp : base;
+      double v = 0;
+      ASSERT_EQ(value(&l2, w.data(), w.size(), 1, &v), REGPEN_OK);
+      EXPECT_EQ(v, expected) << "square odd " << odd << " breaker " << breaker;
+      // The same sums as absolute values: half an ulp is 2^-33 itself.
+      for (double& x : w) x = x * x;
+      ASSERT_EQ(value(&l1, w.data(), w.size(), 1, &v), REGPEN_OK);
+      EXPECT_EQ(v, expected) << "abs odd " << odd << " breaker " << breaker;
+    }
+  }
 }
 
 TEST_P(EachIsa, LargeInputsSplitOverThreadsFloat64) { compare_threaded<double>(GetParam()); }
