@@ -3,8 +3,9 @@
 
   A sum is RN_F(Σ t_i): the exact real sum, rounded once to binary64 or binary32. Two paths return
   the same bits:
-  - `exact-sum` adds the terms as exact binary fractions (a BigInteger scaled by a power of two) and
-    rounds once, ties to even. It is the readable reference and the fallback.
+  - `exact-sum` adds the exact terms in a fixed-point accumulator wide enough for any of them (a
+    long array of 32-bit chunks, a Kulisch accumulator) and rounds the total once, ties to even,
+    through a BigInteger. It is the reference and the fallback.
   - `sum` is the fast path: error-free TwoSum/FMA accumulation in primitive doubles with a proven
     error bound. When the bound cannot rule out a different rounding, it asks `exact-sum`.
 
@@ -90,36 +91,78 @@
         ##Inf
         (Math/scalb (.doubleValue ^BigInteger q) (int lsb))))))
 
-(definterface ^:private IAccumulator
-  (^void add [^java.math.BigInteger m ^long e])
-  (^double rounded [fmt]))
+;; The exact sum is kept in a fixed-point accumulator that spans every bit an exact term can have:
+;; terms are m·2^e with e ≥ −3222 (a factor times a square, all three subnormal) and below 2^3072.
+;; Chunk k of the long array counts the bits of weight 2^(32k − 3222) and up; it may grow past 32
+;; bits, but every addition adds less than 2^32 to a chunk, so no chunk can overflow before
+;; `normalize!` propagates the carries (every 2^24 elements, and at the end).
 
-(deftype ^:private Accumulator [^:unsynchronized-mutable ^BigInteger acc
-                                ^:unsynchronized-mutable ^long exp]
-  IAccumulator
-  (add [_ m e]
-    ;; Keep acc·2^exp exact: align on the smaller exponent, so no bit is ever dropped.
-    (cond
-      (zero? (.signum m)) nil
-      (zero? (.signum acc)) (do (set! acc m) (set! exp e))
-      (>= e exp) (set! acc (.add acc (.shiftLeft m (int (- e exp)))))
-      :else (do (set! acc (.add (.shiftLeft acc (int (- exp e))) m))
-                (set! exp e))))
-  (rounded [_ fmt] (round-dyadic acc exp fmt)))
+(def ^:private ^:const lowest-exponent -3222)
+(def ^:private ^:const chunk-count 200)
+(def ^:private ^:const low-32 0xffffffff)
 
-(defn- exact-term
-  "Adds the exact term of element x ≥ 0 (finite), with factor fi or none, to the accumulator:
-  m·2^e with m the product of the integer significands and e the sum of the exponents."
-  [^Accumulator accumulator squares? ^double x ^double fi]
+(defn- add-bits!
+  "Adds m·2^e (0 ≤ m < 2^63, e ≥ lowest-exponent) to the accumulator: the bits of m·2^(e mod 32)
+  go to three consecutive chunks, 32 at a time."
+  [^longs acc ^long m ^long e]
+  (let [p (- e lowest-exponent)
+        k (unsigned-bit-shift-right p 5)
+        o (bit-and p 31)
+        rest (unsigned-bit-shift-right m (- 32 o))]
+    (aset acc k (+ (aget acc k) (bit-and (bit-shift-left m o) low-32)))
+    (aset acc (inc k) (+ (aget acc (inc k)) (bit-and rest low-32)))
+    (aset acc (+ k 2) (+ (aget acc (+ k 2)) (unsigned-bit-shift-right rest 32)))))
+
+(defn- add-product!
+  "Adds a·b·2^e for 0 ≤ a, b < 2^54: the exact 128-bit product, split at bit 52 into two parts."
+  [^longs acc ^long a ^long b ^long e]
+  (let [lo (unchecked-multiply a b)
+        hi (Math/multiplyHigh a b)]
+    (add-bits! acc (bit-and lo 0xfffffffffffff) e)
+    (add-bits! acc (bit-or (bit-shift-left hi 12) (unsigned-bit-shift-right lo 52)) (+ e 52))))
+
+(defn- normalize!
+  "Propagates carries so that every chunk but the last is below 2^32 (the value is unchanged)."
+  [^longs acc]
+  (loop [k 0, carry 0]
+    (when (< k (alength acc))
+      (let [c (+ (aget acc k) carry)]
+        (aset acc k (bit-and c low-32))
+        (recur (inc k) (unsigned-bit-shift-right c 32))))))
+
+(defn- accumulated
+  "The accumulator's value m·2^lowest-exponent as the integer m."
+  ^BigInteger [^longs acc]
+  (normalize! acc)
+  (let [n (alength acc)
+        bytes (byte-array (inc (* 4 n)))]       ; big-endian, with a leading zero byte: m ≥ 0
+    (dotimes [k n]
+      (let [digit (aget acc k)
+            at (- (alength bytes) (* 4 (inc k)))]
+        (dotimes [b 4]
+          (aset bytes (+ at b) (unchecked-byte (unsigned-bit-shift-right digit (* 8 (- 3 b))))))))
+    (BigInteger. bytes)))
+
+(defn- add-term!
+  "Adds the exact term of element x ≥ 0 (finite) with factor fi (1.0 when there are none)."
+  [^longs acc squares? ^double x ^double fi]
   (when (and (pos? x) (pos? fi))
-    (let [mx (BigInteger/valueOf (significand x))
-          ex (binary-exponent x)
-          m (if squares? (.multiply mx mx) mx)
-          e (if squares? (* 2 ex) ex)]
-      (if (== fi 1.0)
-        (.add accumulator m e)
-        (.add accumulator (.multiply m (BigInteger/valueOf (significand fi)))
-              (+ e (binary-exponent fi)))))))
+    (let [mx (significand x)
+          ex (binary-exponent x)]
+      (cond
+        (and (not squares?) (== fi 1.0)) (add-bits! acc mx ex)
+        (not squares?) (add-product! acc mx (significand fi) (+ ex (binary-exponent fi)))
+        (== fi 1.0) (add-product! acc mx mx (* 2 ex))
+        :else
+        ;; fi·x² = fi·(a1·2^52 + a0)·2^(2ex), with x² = a1·2^52 + a0 split as in add-product!.
+        (let [lo (unchecked-multiply mx mx)
+              a0 (bit-and lo 0xfffffffffffff)
+              a1 (bit-or (bit-shift-left (Math/multiplyHigh mx mx) 12)
+                         (unsigned-bit-shift-right lo 52))
+              mf (significand fi)
+              e (+ (* 2 ex) (binary-exponent fi))]
+          (add-product! acc mf a0 e)
+          (add-product! acc mf a1 (+ e 52)))))))
 
 (defn widen
   "A float array's values as a new double array (exact); a double array as it is."
@@ -137,13 +180,15 @@
   ^double [kind w ^doubles f fmt]
   (let [w (widen w)]
     (if-some [special (special-sum kind w f)]
-    special
-    (let [accumulator (Accumulator. BigInteger/ZERO 0)
-          squares? (= kind :squares)
-          n (alength w)]
-      (dotimes [i n]
-        (exact-term accumulator squares? (Math/abs (aget w i)) (if f (aget f i) 1.0)))
-      (.rounded accumulator fmt)))))
+      special
+      (let [acc (long-array chunk-count)
+            squares? (= kind :squares)
+            n (alength w)]
+        (dotimes [i n]
+          (add-term! acc squares? (Math/abs (aget w i)) (if f (aget f i) 1.0))
+          (when (zero? (bit-and (inc i) 0xffffff))
+            (normalize! acc)))
+        (round-dyadic (accumulated acc) lowest-exponent fmt)))))
 
 ;; ---------------------------------------------------------------------------------------------
 ;; Fast path

@@ -143,3 +143,31 @@
         (is (= (* 2.0 scale (double even)) (sum :abs w)))
         ;; One more tiny weight breaks the tie upwards.
         (is (= (* 2.0 scale (double (inc half))) (sum :abs (conj (vec w) (pow2 -300)))))))))
+
+(defn- bigdecimal-sum
+  "An independent exact sum for the tests: BigDecimal is exact for doubles and their products. The
+  total times 2^3222 is an integer (no term has a bit below 2^-3222), rounded once by round-dyadic."
+  [kind xs factors fmt]
+  (let [terms (map (fn [x f]
+                     (let [x (.abs (BigDecimal. (double x)))
+                           t (if (= kind :squares) (.multiply x x) x)]
+                       (.multiply t (BigDecimal. (double f)))))
+                   xs (or factors (repeat 1.0)))
+        total (reduce #(.add ^BigDecimal %1 ^BigDecimal %2) BigDecimal/ZERO terms)]
+    (exact/round-dyadic (.toBigIntegerExact (.multiply total (.pow (BigDecimal. 2) 3222)))
+                        -3222 fmt)))
+
+(deftest exact-path-matches-bigdecimal
+  (let [rng (java.util.Random. 99)]
+    (doseq [[lo hi] [[-3 3] [-1074 -1000] [-600 -500] [900 1023] [-1074 1023]]
+            kind [:abs :squares]
+            factors? [false true]
+            fmt [:float64 :float32]
+            _ (range 5)]
+      (let [n (inc (.nextInt rng 50))
+            xs (vec (repeatedly n #(random-double rng lo hi)))
+            factors (when factors? (vec (repeatedly n #(Math/abs (random-double rng lo hi)))))
+            expected (bigdecimal-sum kind xs factors fmt)
+            actual (exact/exact-sum kind (double-array xs) (some-> factors double-array) fmt)]
+        (is (= (Double/doubleToLongBits expected) (Double/doubleToLongBits actual))
+            (str kind " " fmt " " xs " " factors))))))
