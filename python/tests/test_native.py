@@ -4,6 +4,9 @@ strided arrays, and the spec's errors raised from the C library's own checks."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from dataclasses import dataclass
 
@@ -80,6 +83,48 @@ def test_value_matches_the_oracle(isa: str, penalty: regpen.Penalty, w: np.ndarr
         module.set_isa(isa)
         assert same_bits(np.array([module.value(penalty, w)]), expected)
         module.set_isa("auto")
+
+
+@st.composite
+def factored_cases(draw: st.DrawFn) -> tuple[regpen.Penalty, np.ndarray]:
+    """Penalties with factors (zero, ordinary, huge) and weights with NaN, infinities, subnormals."""
+    dtype = draw(st.sampled_from([np.float64, np.float32]))
+    n = draw(st.integers(0, 70))
+    w = draw(hnp.arrays(dtype, n, elements=st.floats(width=64 if dtype is np.float64 else 32)))
+    factor = draw(
+        hnp.arrays(np.float64, n, elements=st.one_of(st.just(0.0), st.floats(0, 1e300), st.floats(0, 4)))
+    )
+    kind = draw(st.sampled_from(["l1", "l2", "elastic_net"]))
+    a, b = draw(strength), draw(strength)
+    penalty = {
+        "l1": lambda: regpen.L1(a, penalty_factor=factor),
+        "l2": lambda: regpen.L2(a, penalty_factor=factor),
+        "elastic_net": lambda: regpen.ElasticNet(a, b, penalty_factor=factor),
+    }[kind]()
+    return penalty, w
+
+
+@settings(max_examples=200, deadline=None)
+@given(case=factored_cases())
+def test_factors_and_special_values_match_the_oracle(case: tuple[regpen.Penalty, np.ndarray]) -> None:
+    penalty, w = case
+    fmt = FORMATS[w.dtype.name]
+    exact = oracle_penalty(penalty)
+    expected = np.array([spec.value(exact, w.tolist(), fmt)], dtype=w.dtype)
+    expected_gradient = np.array(spec.gradient(exact, w.tolist(), fmt), dtype=w.dtype)
+    for isa in native.available_isas():
+        for module in BINDINGS.values():
+            module.set_isa(isa)
+            assert same_bits(np.array([module.value(penalty, w)]), expected)
+            assert same_bits(module.gradient(penalty, w), expected_gradient)
+            module.set_isa("auto")
+
+
+def test_environment_caps_the_isa() -> None:
+    code = "from regpen import native, c_abi; print(native.isa(), c_abi.isa())"
+    env = {**os.environ, "REGPEN_ISA": "scalar"}
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["scalar", "scalar"]
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
