@@ -183,7 +183,16 @@ private[regpen] object Sums:
     }
 
   private def slow64(x: Array[Double], f: Option[Array[Double]], square: Boolean): Double =
-    special(x, f).getOrElse(toBinary64(exactSum(x, f, square)))
+    special(x, f)
+      .orElse(Option.when(square && oneSquareOverflows(x, f))(Double.PositiveInfinity))
+      .getOrElse(toBinary64(exactSum(x, f, square)))
+
+  /**
+   * A term that alone reaches the overflow threshold makes the sum +inf, no exact sum needed:
+   * x·x rounds to +inf exactly when x² ≥ MAX + ulp(MAX)/2, and a factor ≥ 1 keeps it there.
+   */
+  private def oneSquareOverflows(x: Array[Double], f: Option[Array[Double]]): Boolean =
+    x.indices.exists(i => (x(i) * x(i)).isInfinite && f.forall(_(i) >= 1))
 
   private def slow32(x: Array[Double], f: Option[Array[Double]], square: Boolean): Float =
     special(x, f).map(_.toFloat).getOrElse(toBinary32(exactSum(x, f, square)))

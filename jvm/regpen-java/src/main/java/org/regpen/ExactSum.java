@@ -483,7 +483,23 @@ final class ExactSum {
         if (sp != null) {
             return sp;
         }
+        if (kind == Kind.SQUARE && squareOverflows(x, f)) {
+            return Double.POSITIVE_INFINITY;
+        }
         return exact(x, f, kind).toDouble();
+    }
+
+    /**
+     * True when one term alone reaches the overflow threshold, so the sum rounds to +inf without
+     * the (slow) exact sum: fl(x·x) = +inf exactly when x² ≥ MAX + ulp(MAX)/2, and f ≥ 1 keeps it so.
+     */
+    private static boolean squareOverflows(double[] x, double[] f) {
+        for (int i = 0; i < x.length; i++) {
+            if (Double.isInfinite(x[i] * x[i]) && (f == null || f[i] >= 1.0)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static float slow32(double[] x, double[] f, Kind kind) {

@@ -166,6 +166,12 @@ class ExactSumTest {
         PenaltyFactor zeroAtInf = new PenaltyFactor(new double[] {1, 0});
         assertTrue(Double.isNaN(ExactSum.absSum(new double[] {1, Double.POSITIVE_INFINITY}, zeroAtInf)));
         assertBits(Double.POSITIVE_INFINITY, ExactSum.squareSum(new double[] {1e300, 1.0}, null));
+        // (2^512 − 2^459)² = 2^1024 − 2^972 + 2^918 rounds to MAX − ulp(MAX), not to +inf; and a
+        // square that overflows alone, 2^1024, times a factor of 1/2 is the finite 2^1023.
+        double below = Math.nextDown(0x1p512);
+        assertBits(Math.nextDown(Double.MAX_VALUE), ExactSum.squareSum(new double[] {below}, null));
+        PenaltyFactor half = new PenaltyFactor(new double[] {0.5});
+        assertBits(0x1p1023, ExactSum.squareSum(new double[] {0x1p512}, half));
         assertBits(0.0, ExactSum.absSum(new double[] {-0.0, -0.0}, null));
     }
 }
