@@ -208,8 +208,8 @@
 (defrecord ElasticNet [l1 l2 penalty-factor]
   Penalty
   (-value [_ f32? w f]
-    (rnd f32? (+ (scaled-sum f32? (in-format f32? l1) :abs w f)
-                 (scaled-sum f32? (in-format f32? l2) :squares w f))))
+    (rnd f32? (+ (double (scaled-sum f32? (in-format f32? l1) :abs w f))
+                 (double (scaled-sum f32? (in-format f32? l2) :squares w f)))))
   (-gradient [_ f32? w f]
     (add-elementwise f32? (l1-gradient f32? (in-format f32? l1) w f)
                      (l2-gradient f32? (in-format f32? l2) w f)))

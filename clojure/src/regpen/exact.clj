@@ -130,18 +130,24 @@
         (aset acc k (bit-and c low-32))
         (recur (inc k) (unsigned-bit-shift-right c 32))))))
 
-(defn- accumulated
-  "The accumulator's value m·2^lowest-exponent as the integer m."
-  ^BigInteger [^longs acc]
+(defn- rounded
+  "RN_F of the accumulator's value. Only the chunks between the lowest and the highest non-zero one
+  go into the BigInteger that is rounded, so its size follows the data, not the accumulator."
+  ^double [^longs acc fmt]
   (normalize! acc)
   (let [n (alength acc)
-        bytes (byte-array (inc (* 4 n)))]       ; big-endian, with a leading zero byte: m ≥ 0
-    (dotimes [k n]
-      (let [digit (aget acc k)
-            at (- (alength bytes) (* 4 (inc k)))]
-        (dotimes [b 4]
-          (aset bytes (+ at b) (unchecked-byte (unsigned-bit-shift-right digit (* 8 (- 3 b))))))))
-    (BigInteger. bytes)))
+        lo (long (loop [k 0] (if (and (< k n) (zero? (aget acc k))) (recur (inc k)) k)))
+        hi (long (loop [k (dec n)] (if (and (>= k lo) (zero? (aget acc k))) (recur (dec k)) k)))]
+    (if (> lo hi)
+      0.0
+      (let [span (inc (- hi lo))
+            bytes (byte-array (inc (* 4 span)))]      ; big-endian, a leading zero byte: m ≥ 0
+        (dotimes [r span]
+          (let [digit (aget acc (+ lo r))
+                at (- (alength bytes) (* 4 (inc r)))]
+            (dotimes [b 4]
+              (aset bytes (+ at b) (unchecked-byte (unsigned-bit-shift-right digit (* 8 (- 3 b))))))))
+        (round-dyadic (BigInteger. bytes) (+ lowest-exponent (* 32 lo)) fmt)))))
 
 (defn- add-term!
   "Adds the exact term of element x ≥ 0 (finite) with factor fi (1.0 when there are none)."
@@ -188,7 +194,7 @@
           (add-term! acc squares? (Math/abs (aget w i)) (if f (aget f i) 1.0))
           (when (zero? (bit-and (inc i) 0xffffff))
             (normalize! acc)))
-        (round-dyadic (accumulated acc) lowest-exponent fmt)))))
+        (rounded acc fmt)))))
 
 ;; ---------------------------------------------------------------------------------------------
 ;; Fast path
