@@ -334,11 +334,14 @@
     (throw (ex-info "extra data after the JSON value" {}))))
 
 (defn from-config
-  "The penalty described by JSON text s (as written by `to-config`). Unreadable or malformed
-  configurations are :invalid-config; well-formed ones with bad values get the constructor's code."
+  "The penalty described by JSON text s (as written by `to-config`), or by the same configuration
+  as data (a map with string keys, as `config` returns). Unreadable or malformed configurations are
+  :invalid-config; well-formed ones with bad values get the constructor's code."
   [s]
-  (let [m (try (json/read-str s :extra-data-fn only-whitespace-after)
-               (catch Exception e (fail :invalid-config (str "not JSON: " (ex-message e)))))
+  (let [m (if (map? s)
+            s
+            (try (json/read-str s :extra-data-fn only-whitespace-after)
+                 (catch Exception e (fail :invalid-config (str "not JSON: " (ex-message e))))))
         _ (when-not (map? m) (fail :invalid-config "not a JSON object"))
         type (get m "type")
         required (or (config-keys type) (fail :invalid-config (str "unknown type " (pr-str type))))

@@ -94,6 +94,9 @@
     (doseq [p penalties]
       (is (= p (rp/from-config (rp/to-config p))))))
   (is (= "{\"type\":\"l1\",\"lam\":0.1}" (rp/to-config (rp/l1 0.1))) "shortest digits")
+  (is (= (rp/l2 0.5 :penalty-factor [1 0]) (rp/from-config (rp/config (rp/l2 0.5 :penalty-factor [1 0]))))
+      "configuration as data round-trips too")
+  (is (= :invalid-config (code #(rp/from-config {"type" "l1"}))))
   (is (= (rp/elastic-net 0.01 0.001)
          (rp/from-config "{\"type\": \"elastic_net\", \"l1\": 1e-2, \"l2\": 0.001}\n")))
   (doseq [bad ["not json" "[1]" "{\"type\": \"l3\", \"lam\": 1}" "{\"type\": \"l1\"}"
