@@ -14,6 +14,7 @@
   ex-info carrying {:regpen/code :invalid-lambda} (SPEC §4's codes, underscores as hyphens)."
   (:require [clojure.data.json :as json]
             [clojure.string :as str]
+            [clojure.walk :as walk]
             [regpen.exact :as exact])
   (:import (java.math BigDecimal MathContext RoundingMode)))
 
@@ -44,10 +45,12 @@
 
 (defn- float-element? [x] (instance? Float x))
 
+(defn- f32? [dtype] (= dtype :float32))
+
 (defn- coerce
   "An input as {:dtype :float64|:float32|nil, :data array, :kind :doubles|:floats|:seq}: arrays as
-  they are (reductions read float arrays in place), seqs as a new double array. The dtype of an
-  empty seq is nil: it has no elements to disagree with another argument's."
+  they are (read in place), seqs as a new double or float array. The dtype of an empty seq is nil:
+  it has no elements to disagree with another argument's."
   [x]
   (cond
     (instance? double/1 x) {:dtype :float64 :data x :kind :doubles}
@@ -59,20 +62,14 @@
                       (every? float-element? xs) :float32
                       :else (fail :invalid-dtype
                                   "elements must all be Doubles or all Floats"))]
-      {:dtype dtype :data (double-array xs) :kind :seq})
+      {:dtype dtype :data (if (f32? dtype) (float-array xs) (double-array xs)) :kind :seq})
     :else (fail :invalid-dtype (str "expected a double/float array or a seq, got " (type x)))))
 
-(defn- f32? [dtype] (= dtype :float32))
-
 (defn- output
-  "Results (binary64 doubles holding working-format values) in the shape of the input."
-  [{:keys [kind dtype]} ^doubles out]
-  (case kind
-    :doubles out
-    :floats (let [a (float-array (alength out))]
-              (dotimes [i (alength out)] (aset a i (unchecked-float (aget out i))))
-              a)
-    :seq (if (f32? dtype) (mapv unchecked-float out) (vec out))))
+  "Results (an array of the input's element type) in the shape of the input: arrays as they are,
+  a vector for a seq."
+  [{:keys [kind]} out]
+  (if (= kind :seq) (vec out) out))
 
 (defn- scalar
   "A reduction's result as the working format's boxed type (Float for float32)."
@@ -118,56 +115,93 @@
   [f i]
   `(if ~f (aget ~f ~i) 1.0))
 
-(defn- l1-gradient
+(defmacro ^:private elem
+  "a_i as a double, for a double or a float array a (its type hint picks the aget)."
+  [a i]
+  `(double (aget ~a ~i)))
+
+(defmacro ^:private store-double [a i x] `(aset ~a ~i ~x))
+
+(defmacro ^:private store-float
+  "Stores a working-format value (a double holding a binary32 number, so the cast is exact)."
+  [a i x]
+  `(aset ~a ~i (unchecked-float ~x)))
+
+(defmacro ^:private defelementwise
+  "Defines an element-wise step once for double and once for float arrays, so that float32 data is
+  read and written in place rather than widened and narrowed. In `body`, (as-array a) casts an
+  argument to the array type, (new-array n) makes one, (store a i x) writes x (a double holding a
+  working-format value). The defined function dispatches on the type of its argument `on`."
+  [name doc on params & body]
+  (let [variant (fn [suffix replacements]
+                  `(defn- ~(symbol (str name suffix)) ~params
+                     ~@(walk/postwalk-replace replacements body)))
+        args (mapv #(with-meta % nil) params)]
+    `(do
+       ~(variant "-doubles" {'as-array `doubles 'new-array `double-array 'store `store-double})
+       ~(variant "-floats" {'as-array `floats 'new-array `float-array 'store `store-float})
+       (defn- ~name ~doc ~args
+         (if (instance? float/1 ~on)
+           (~(symbol (str name "-floats")) ~@args)
+           (~(symbol (str name "-doubles")) ~@args))))))
+
+(defelementwise l1-gradient
   "c_i = lam·f_i; g_i = c_i, −c_i, +0 or NaN by the sign of w_i."
-  ^doubles [f32? ^double lam ^doubles w ^doubles f]
-  (let [out (double-array (alength w))]
+  w [f32? ^double lam w ^doubles f]
+  (let [w (as-array w)
+        out (new-array (alength w))]
     (dotimes [i (alength w)]
       (let [c (rnd f32? (* lam (factor f i)))
-            x (aget w i)]
+            x (elem w i)]
         ;; copySign is c or −c (IEEE negation) by the sign of a non-zero x; zeros and NaN are the
         ;; rare cases, so this branch is predictable where a test on the sign would not be.
-        (aset out i (if (or (== x 0.0) (Double/isNaN x))
-                      (if (== x 0.0) 0.0 Double/NaN)
-                      (Math/copySign c x)))))
+        (store out i (if (or (== x 0.0) (Double/isNaN x))
+                       (if (== x 0.0) 0.0 Double/NaN)
+                       (Math/copySign c x)))))
     out))
 
-(defn- l2-gradient
+(defelementwise l2-gradient
   "c = 2·lam, c_i = c·f_i, g_i = c_i·w_i."
-  ^doubles [f32? ^double lam ^doubles w ^doubles f]
-  (let [out (double-array (alength w))
+  w [f32? ^double lam w ^doubles f]
+  (let [w (as-array w)
+        out (new-array (alength w))
         c (rnd f32? (* 2.0 lam))]
     (dotimes [i (alength w)]
-      (aset out i (rnd f32? (* (rnd f32? (* c (factor f i))) (aget w i)))))
+      (store out i (rnd f32? (* (rnd f32? (* c (factor f i))) (elem w i)))))
     out))
 
-(defn- soft-threshold
+(defelementwise soft-threshold
   "w_i moved towards zero by t_i = (step·lam)·f_i, never across it (keeping the sign of zero)."
-  [f32? lam ^doubles w ^doubles f step]
-  (let [out (double-array (alength w))
+  w [f32? lam w ^doubles f step]
+  (let [w (as-array w)
+        out (new-array (alength w))
         t (rnd f32? (* (double step) (double lam)))]
     (dotimes [i (alength w)]
-      (let [x (aget w i)
+      (let [x (elem w i)
             d (rnd f32? (- (Math/abs x) (rnd f32? (* t (factor f i)))))]
-        (aset out i (if (Double/isNaN d)
-                      Double/NaN
-                      (Math/copySign (if (> d 0.0) d 0.0) x)))))
+        (store out i (if (Double/isNaN d)
+                       Double/NaN
+                       (Math/copySign (if (> d 0.0) d 0.0) x)))))
     out))
 
-(defn- shrink
-  "x_i / (1 + k_i) with k = step·(2·lam), k_i = k·f_i: L2's proximal step, in place."
-  [f32? lam ^doubles x ^doubles f step]
-  (let [k (rnd f32? (* (double step) (rnd f32? (* 2.0 (double lam)))))]
+(defelementwise shrink
+  "x_i / (1 + k_i) with k = step·(2·lam), k_i = k·f_i: L2's proximal step, into a new array."
+  x [f32? lam x ^doubles f step]
+  (let [x (as-array x)
+        out (new-array (alength x))
+        k (rnd f32? (* (double step) (rnd f32? (* 2.0 (double lam)))))]
     (dotimes [i (alength x)]
-      (aset x i (rnd f32? (/ (aget x i) (rnd f32? (+ 1.0 (rnd f32? (* k (factor f i)))))))))
-    x))
+      (store out i (rnd f32? (/ (elem x i) (rnd f32? (+ 1.0 (rnd f32? (* k (factor f i)))))))))
+    out))
 
-(defn- add-elementwise
-  "a_i + b_i in the working format, in place in a."
-  ^doubles [f32? ^doubles a ^doubles b]
-  (dotimes [i (alength a)]
-    (aset a i (rnd f32? (+ (aget a i) (aget b i)))))
-  a)
+(defelementwise add-elementwise
+  "a_i + b_i in the working format, in place in a (b has a's type)."
+  a [f32? a b]
+  (let [a (as-array a)
+        b (as-array b)]
+    (dotimes [i (alength a)]
+      (store a i (rnd f32? (+ (elem a i) (elem b i)))))
+    a))
 
 (defn- format-name [f32?] (if f32? :float32 :float64))
 
@@ -181,11 +215,12 @@
 
 (defprotocol Penalty
   "A regularization penalty. The public functions below check and convert their inputs, then call
-  these with the working format (f32? true for binary32), the weights (a double array; `-value`
-  also takes a float array) and the factors in the working format (nil when absent)."
+  these with the working format (f32? true for binary32), the weights (a double array, or a float
+  array for float32) and the factors in the working format (nil when absent). Results are arrays
+  of the weights' type."
   (-value [p f32? w f] "The penalty's value, a double holding a working-format number.")
-  (-gradient [p f32? w f] "The (sub)gradient as a fresh double array.")
-  (-prox [p f32? w f step] "The proximal step as a fresh double array.")
+  (-gradient [p f32? w f] "The (sub)gradient as a fresh array.")
+  (-prox [p f32? w f step] "The proximal step as a fresh array.")
   (config [p] "The penalty as configuration data: a map with string keys, as in its JSON."))
 
 (defn- with-factors [m {:keys [penalty-factor]}]
@@ -202,7 +237,7 @@
   Penalty
   (-value [_ f32? w f] (scaled-sum f32? (in-format f32? lam) :squares w f))
   (-gradient [_ f32? w f] (l2-gradient f32? (in-format f32? lam) w f))
-  (-prox [_ f32? w f step] (shrink f32? (in-format f32? lam) (aclone ^doubles w) f step))
+  (-prox [_ f32? w f step] (shrink f32? (in-format f32? lam) w f step))
   (config [p] (with-factors {"type" "l2" "lam" lam} p)))
 
 (defrecord ElasticNet [l1 l2 penalty-factor]
@@ -247,20 +282,18 @@
   "The penalty's (sub)gradient at w, in w's shape and format (+0 at w_i = ±0 for L1)."
   [penalty w]
   (let [{:keys [dtype data] :as in} (coerce w)
-        f32? (f32? dtype)
-        w (exact/widen data)]
-    (output in (-gradient penalty f32? w (factors-for penalty (alength w) f32?)))))
+        f32? (f32? dtype)]
+    (output in (-gradient penalty f32? data (factors-for penalty (count data) f32?)))))
 
 (defn prox
   "The proximal operator of step·penalty at w, in w's shape and format. step: finite, ≥ 0."
   [penalty w step]
   (let [{:keys [dtype data] :as in} (coerce w)
         f32? (f32? dtype)
-        w (exact/widen data)
         step (if (and (number? step) (nonneg-finite? (double step)))
                (in-format f32? (double step))
                (fail :invalid-step (str "step must be a finite number >= 0, got " (pr-str step))))]
-    (output in (-prox penalty f32? w (factors-for penalty (alength w) f32?) step))))
+    (output in (-prox penalty f32? data (factors-for penalty (count data) f32?) step))))
 
 (defn compute-loss
   "Mean squared error of y-pred against y-true plus the penalty's value at w. All three share one
