@@ -12,7 +12,9 @@
   Terms are built from `w` (the weights or residuals, a double or float array) and optional factors
   `f` (a double array). Float32 values are exact doubles, so one set of kernels serves both formats:
   only the final rounding differs. The term kinds are `:abs` (f_i·|w_i|) and `:squares` (f_i·w_i²)."
-  (:import (java.math BigInteger)))
+  (:import (java.math BigInteger)
+           (java.util.concurrent CompletableFuture)
+           (java.util.function Supplier)))
 
 (set! *warn-on-reflection* true)
 
@@ -235,6 +237,19 @@
         (when (< offset (min half-up half-down))
           q)))))
 
+(defn- combine
+  "Two partial sums [hi lo bound] as one: the his add by TwoSum, the los and its error plainly. The
+  two plain additions err by at most u·(|t| + |lo|), doubled to cover this bound's own rounding."
+  ^doubles [^doubles a ^doubles b]
+  (let [a0 (aget a 0) b0 (aget b 0)
+        hi (+ a0 b0)
+        z (- hi a0)
+        q (+ (- a0 (- hi z)) (- b0 z))
+        t (+ (aget a 1) (aget b 1))
+        lo (+ t q)]
+    (double-array [hi lo (+ (aget a 2) (aget b 2)
+                            (* (+ (Math/abs t) (Math/abs lo)) (Math/scalb 1.0 (int -51))))])))
+
 ;; Each kernel is a two-lane Sum2 (Ogita–Rump–Oishi) loop. An element's exact term is split into
 ;; a `main` part ≥ 0 and `small` exact error parts from FMA TwoProducts. The main part enters the
 ;; lane's sum s by FastTwoSum: s and the main part are both ≥ 0, so ordering the pair by size (a
@@ -250,17 +265,19 @@
   `(double (aget ~w ~i)))
 
 (defmacro ^:private defkernel
-  "Defines (name w f fmt) → RN_F of the sum, or nil when the fast path cannot certify it, for w a
-  double or a float array (read in place: no widened copy). `spec`: the :bindings for element i
-  (`(elem w i)` reads w_i as a double), the :main part, the :smalls and the :tiny? test."
+  "Defines (name w f from to) → the partial sum over i in [from, to) as a double array
+  [hi lo bound], meaning |exact − (hi + lo)| ≤ bound, or nil when a tiny product made the parts
+  inexact; for w a double or a float array (read in place: no widened copy). `spec`: the :bindings
+  for element i (`(elem w i)` reads w_i as a double), the :main part, the :smalls and the :tiny?
+  test."
   [name doc spec]
   `(do
      (defkernel-for ~(symbol (str name "-doubles")) ~'doubles ~spec)
      (defkernel-for ~(symbol (str name "-floats")) ~'floats ~spec)
-     (defn- ~name ~doc [~'w ~(with-meta 'f {:tag 'doubles}) ~'fmt]
+     (defn- ~name ~doc [~'w ~'f ~'from ~'to]
        (if (instance? float/1 ~'w)
-         (~(symbol (str name "-floats")) ~'w ~'f ~'fmt)
-         (~(symbol (str name "-doubles")) ~'w ~'f ~'fmt)))))
+         (~(symbol (str name "-floats")) ~'w ~'f ~'from ~'to)
+         (~(symbol (str name "-doubles")) ~'w ~'f ~'from ~'to)))))
 
 (defmacro ^:private defkernel-for
   "One array type's loop of `defkernel`: `array-tag` is doubles or floats."
@@ -269,9 +286,10 @@
         partials (vec (repeatedly (inc (count smalls)) #(gensym "c")))
         c0 (gensym "c0")
         err (gensym "err")]
-    `(defn- ~name [~(with-meta 'w {:tag array-tag}) ~(with-meta 'f {:tag 'doubles}) ~'fmt]
-       (let [~'n (alength ~'w)]
-         (loop [~'i 0, s0# 0.0, ~c0 0.0, f0# 0.0, s1# 0.0, c1# 0.0, f1# 0.0, tiny# false]
+    `(defn- ~name [~(with-meta 'w {:tag array-tag}) ~(with-meta 'f {:tag 'doubles})
+                   ~(with-meta 'from {:tag 'long}) ~(with-meta 'to {:tag 'long})]
+       (let [~'n ~'to]
+         (loop [~'i ~'from, s0# 0.0, ~c0 0.0, f0# 0.0, s1# 0.0, c1# 0.0, f1# 0.0, tiny# false]
            (if (< ~'i ~'n)
              (let [~@bindings
                    main# (double ~main)
@@ -287,16 +305,9 @@
                       (+ f0# ~@(map (fn [c] `(Math/abs ~c)) partials))
                       (or tiny# ~tiny?)))
              (when-not tiny#
-               (let [hi# (+ s0# s1#)
-                     z# (- hi# s0#)
-                     q# (+ (- s0# (- hi# z#)) (- s1# z#))
-                     t# (+ ~c0 c1#)
-                     lo# (+ t# q#)
-                     ;; Lanes: u·F each, doubled to cover F's own rounding. The two additions of
-                     ;; the combination err by at most u·(|t| + |lo|), doubled likewise.
-                     bound# (+ (* (+ f0# f1#) (Math/scalb 1.0 (int -52)))
-                               (* (+ (Math/abs t#) (Math/abs lo#)) (Math/scalb 1.0 (int -51))))]
-                 (certify hi# lo# bound# ~'fmt)))))))))
+               ;; Each lane's correction errs by at most u·F, doubled to cover F's own rounding.
+               (combine (double-array [s0# ~c0 (* f0# (Math/scalb 1.0 (int -52)))])
+                        (double-array [s1# c1# (* f1# (Math/scalb 1.0 (int -52)))])))))))))
 
 (defkernel abs-kernel
   "Σ|w_i| without factors: every term is a double already."
@@ -330,13 +341,30 @@
    :smalls [e1 p2 e2]
    :tiny? (and (< p1 tiny) (not (zero? x)) (pos? fi))})
 
+(def ^:private ^:const parallel-min
+  "From this length on, the fast path sums the two halves of w on two threads."
+  (bit-shift-left 1 20))
+
 (defn fast-sum
   "The fast path alone: RN_F of the sum (see `exact-sum`), or nil when it cannot certify the rounding
-  (a sum next to a rounding boundary, tiny or huge terms, specials). Exposed for tests and benchmarks."
+  (a sum next to a rounding boundary, tiny or huge terms, specials). Exposed for tests and benchmarks.
+  Long arrays are summed in two halves on two threads (the second on the common fork-join pool,
+  whose daemon threads never keep the JVM alive); the halves combine like lanes."
   [kind w ^doubles f fmt]
-  (case kind
-    :abs (if f (abs-factor-kernel w f fmt) (abs-kernel w f fmt))
-    :squares (if f (squares-factor-kernel w f fmt) (squares-kernel w f fmt))))
+  (let [kernel (case kind
+                 :abs (if f abs-factor-kernel abs-kernel)
+                 :squares (if f squares-factor-kernel squares-kernel))
+        n (count w)
+        parts (if (< n parallel-min)
+                [(kernel w f 0 n)]
+                (let [mid (quot n 2)
+                      first-half (CompletableFuture/supplyAsync
+                                  (reify Supplier (get [_] (kernel w f 0 mid))))
+                      second-half (kernel w f mid n)]
+                  [(.join first-half) second-half]))]
+    (when (every? some? parts)
+      (let [^doubles total (reduce combine parts)]
+        (certify (aget total 0) (aget total 1) (aget total 2) fmt)))))
 
 (defn sum
   "RN_F of the sum of terms of `kind` (:abs or :squares) over w with optional factors f: the fast

@@ -171,3 +171,29 @@
             actual (exact/exact-sum kind (double-array xs) (some-> factors double-array) fmt)]
         (is (= (Double/doubleToLongBits expected) (Double/doubleToLongBits actual))
             (str kind " " fmt " " xs " " factors))))))
+
+(deftest two-threads-on-long-arrays
+  ;; From 2^20 elements the fast path sums two halves on two threads. 2^21 multiples of 2^-40 with
+  ;; an odd total K·2^-40 in [2^13, 2^14) make an exact tie, known from integer arithmetic.
+  (let [rng (java.util.Random. 5)
+        n (bit-shift-left 1 21)
+        ks (long-array n)
+        _ (dotimes [i n] (aset ks i (Math/floorMod (.nextLong rng) (bit-shift-left 1 33))))
+        _ (when (even? (areduce ks i acc 0 (+ acc (aget ks i))))
+            (aset ks (dec n) (inc (aget ks (dec n)))))
+        k (areduce ks i acc 0 (+ acc (aget ks i)))
+        scale (pow2 -40)
+        w (double-array n)
+        _ (dotimes [i n] (aset w i (* scale (double (aget ks i)))))
+        half (quot k 2)]
+    (is (= 54 (- 64 (Long/numberOfLeadingZeros k))) "the sum lies in [2^13, 2^14)")
+    (is (nil? (exact/fast-sum :abs w nil :float64)) "no bound can decide a tie")
+    (is (= (* 2.0 scale (double (if (even? half) half (inc half))))
+           (exact/sum :abs w nil :float64)
+           (exact/exact-sum :abs w nil :float64)))
+    ;; Random normal weights: certified on two threads, and equal to the exact path.
+    (dotimes [i n] (aset w i (.nextGaussian rng)))
+    (doseq [kind [:abs :squares]]
+      (let [fast (exact/fast-sum kind w nil :float64)]
+        (is (some? fast))
+        (is (= (exact/exact-sum kind w nil :float64) fast))))))
