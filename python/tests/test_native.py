@@ -4,6 +4,7 @@ strided arrays, and the spec's errors raised from the C library's own checks."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -269,3 +270,104 @@ def test_out_arrays_are_filled_in_place(backend) -> None:
     for bad in (np.empty(999), np.empty(1000, np.float32), np.empty((1000, 2))[:, 0]):
         with pytest.raises(ValueError):
             backend.gradient(penalty, w, out=bad)
+
+
+def test_cffi_binding_is_compiled_and_calls_libregpen() -> None:
+    # This build compiles the API-mode module; ABI mode is only the fallback for a missing build.
+    from regpen import _cffi_regpen
+
+    assert (c_abi.MODE, c_abi.ABI_REASON) == ("api", None)
+    assert c_abi.ffi is _cffi_regpen.ffi
+    assert c_abi.lib is _cffi_regpen.lib
+    # The calls go through the C ABI of libregpen.so (the module links it), not the pybind module.
+    from regpen import _native
+
+    assert c_abi.ffi.string(c_abi.lib.regpen_version()).decode() == _native.version()
+    if sys.platform == "linux":
+        library = os.path.join(os.path.dirname(c_abi.__file__), "libregpen.so")
+        with open("/proc/self/maps") as maps:
+            mapped = {line.split()[-1] for line in maps if len(line.split()) >= 6}
+        assert os.path.realpath(library) in {os.path.realpath(path) for path in mapped}
+
+
+FALLBACK_PROBE = """
+import json, sys, warnings
+import numpy as np
+if sys.argv[1] == "missing":
+    sys.modules["regpen._cffi_regpen"] = None  # the compiled module cannot be imported
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    from regpen import c_abi
+import regpen
+w = np.linspace(-2, 3, 11)
+p = regpen.ElasticNet(0.3, 0.2, penalty_factor=np.linspace(0, 2, 11))
+bits = [
+    np.array([c_abi.value(p, w)]).view(np.uint64).tolist(),
+    c_abi.gradient(p, w).view(np.uint64).tolist(),
+    c_abi.prox(regpen.L1(0.5), w.astype(np.float32), 0.5).view(np.uint32).tolist(),
+]
+try:
+    c_abi.value(regpen.L1(0.1), np.ones(3, np.int64))
+except regpen.InvalidDtypeError:
+    bits.append("invalid_dtype")
+print(json.dumps({"mode": c_abi.MODE, "reason": c_abi.ABI_REASON, "bits": bits,
+                  "warnings": [str(w.message) for w in caught if w.category is RuntimeWarning]}))
+"""
+
+
+@pytest.mark.parametrize("how", ["missing", "REGPEN_CFFI=abi"])
+def test_abi_mode_fallback_gives_the_same_bits(how: str) -> None:
+    def run(argument: str, env: dict[str, str]) -> dict:
+        result = subprocess.run(
+            [sys.executable, "-c", FALLBACK_PROBE, argument],
+            env={**{k: v for k, v in os.environ.items() if k != "REGPEN_CFFI"}, **env},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return json.loads(result.stdout)
+
+    api = run("", {})
+    abi = run("missing", {}) if how == "missing" else run("", {"REGPEN_CFFI": "abi"})
+    assert api["mode"] == "api" and api["warnings"] == []
+    assert abi["mode"] == "abi"
+    if how == "missing":
+        # An unplanned fallback says why, both in ABI_REASON and in a warning.
+        assert "regpen._cffi_regpen" in abi["reason"]
+        assert any(abi["reason"] in message for message in abi["warnings"])
+    else:
+        assert "REGPEN_CFFI" in abi["reason"] and abi["warnings"] == []
+    assert abi["bits"] == api["bits"]
+    assert api["bits"][-1] == "invalid_dtype"
+
+
+class Mutable:
+    """A penalty record whose parameters change between calls."""
+
+    def __init__(self, kind: str, l1: object, l2: object) -> None:
+        self.kind, self.l1, self.l2, self.penalty_factor = kind, l1, l2, None
+
+
+def test_cached_penalty_structs_follow_the_penalty(backend) -> None:
+    w = np.linspace(-1, 1, 8)
+    p = Mutable("l1", 0.5, 0.0)
+    assert same_bits(backend.value(p, w), regpen.L1(0.5).value(w))
+    p.l1 = 0.25
+    assert same_bits(backend.value(p, w), regpen.L1(0.25).value(w))
+    p.kind, p.l2 = "elastic_net", 0.125
+    assert same_bits(backend.value(p, w), regpen.ElasticNet(0.25, 0.125).value(w))
+    assert same_bits(backend.gradient(p, w), regpen.ElasticNet(0.25, 0.125).gradient(w))
+    p.l1 = -1.0
+    with pytest.raises(regpen.InvalidLambdaError):
+        backend.value(p, w)
+    p.l1, p.kind = 0.25, "huber"
+    with pytest.raises(regpen.InvalidArgumentError):
+        backend.value(p, w)
+    # Parameters that are not Python floats (unhashable ones included) are converted the same way.
+    for lam in (np.float32(0.5), np.array(0.5), 1):
+        assert same_bits(backend.value(Mutable("l2", 0.0, lam), w), regpen.L2(float(lam)).value(w))
+    # Many distinct penalties do not grow the struct cache without bound.
+    for i in range(1000):
+        backend.value(Mutable("l1", i / 7, 0.0), w)
+    if backend is c_abi:
+        assert len(c_abi._PLAIN) <= c_abi._PLAIN_LIMIT

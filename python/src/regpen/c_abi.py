@@ -1,54 +1,78 @@
-"""The native backend through its C ABI, with cffi in ABI mode: the same functions as regpen.native.
+"""The native backend through its C ABI, with cffi: the same functions as regpen.native.
 
-This is how any language with a C FFI sees regpen: it opens libregpen.so (installed inside this
-package by the build) with `ffi.dlopen` and calls the functions of regpen.h, whose declarations
-are read from the installed header itself, so the binding cannot drift from the library.
+This is how any language with a C FFI sees regpen: every call goes through a function of regpen.h
+into libregpen.so (installed inside this package by the build). The build compiles a cffi
+extension in API mode, `regpen._cffi_regpen`, from the declarations of regpen.h itself
+(regpen/_cffi_build.py), so the binding cannot drift from the library and a call costs about as
+much as a C function call from Python. When that extension is missing, the binding opens the
+library in cffi's slower ABI mode instead and says why (`MODE`, `ABI_REASON`, a RuntimeWarning);
+`REGPEN_CFFI=abi` in the environment chooses ABI mode on purpose.
+
+Parameters are checked by the C library, not here: the Python side only turns arguments into
+pointers and the spec's error codes into regpen's exceptions.
 """
 
 from __future__ import annotations
 
-import re
+import os
 import threading
+import warnings
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from cffi import FFI
 
 from regpen._arrays import as_float_array
 from regpen.errors import raise_for_code
 
-__all__ = ["available_isas", "gradient", "isa", "loss", "prox", "set_isa", "value"]
+__all__ = ["ABI_REASON", "MODE", "available_isas", "gradient", "isa", "loss", "prox", "set_isa", "value"]
 
 _HERE = Path(__file__).resolve().parent
-_KINDS = {"l1": 1, "l2": 2, "elastic_net": 3}
 
 
-def _declarations(header: Path) -> str:
-    """The cdef text: the region between the cffi markers of regpen.h, without the export macro."""
-    text = header.read_text()
-    region = text.split("/* cffi-begin */", 1)[1].split("/* cffi-end */", 1)[0]
-    return re.sub(r"\bREGPEN_API\s+", "", region)
+def _open_abi(reason: str) -> tuple[Any, Any]:
+    """ffi.dlopen of the installed libregpen.so with the cdef read from the installed regpen.h."""
+    from cffi import FFI
 
+    from regpen._cffi_build import declarations
 
-def _open() -> tuple[FFI, Any]:
     header, library = _HERE / "regpen.h", _HERE / "libregpen.so"
     if not (header.is_file() and library.is_file()):
         raise ImportError(f"{library} is not built; build it with `make python` (pip install ./python)")
     ffi = FFI()
-    ffi.cdef(_declarations(header))
+    ffi.cdef(declarations(header))
+    if os.environ.get("REGPEN_CFFI") != "abi":
+        warnings.warn(f"regpen.c_abi falls back to cffi's ABI mode: {reason}", RuntimeWarning, stacklevel=3)
     return ffi, ffi.dlopen(str(library))
 
 
-ffi, lib = _open()
+def _open() -> tuple[Any, Any, str, str | None]:
+    """(ffi, lib, mode, why ABI mode): the compiled API-mode module when it imports."""
+    if os.environ.get("REGPEN_CFFI") == "abi":
+        reason = "REGPEN_CFFI=abi is set"
+    else:
+        try:
+            from regpen._cffi_regpen import ffi, lib
+        except ImportError as error:
+            reason = f"the compiled module regpen._cffi_regpen does not import ({error})"
+        else:
+            return ffi, lib, "api", None
+    return (*_open_abi(reason), "abi", reason)
+
+
+ffi, lib, MODE, ABI_REASON = _open()
+
+# Unknown kind names become 0, which the C library rejects with invalid_argument.
+_KINDS = {"l1": 1, "l2": 2, "elastic_net": 3}
+_PENALTY = ffi.typeof("regpen_penalty *")
+_DOUBLES = ffi.typeof("double[]")
 
 
 class _Format:
-    """The C types and functions of one working format, looked up once."""
+    """The dtype, C types and functions of one working format, looked up once."""
 
     def __init__(self, scalar: type, ctype: str, suffix: str) -> None:
-        self.scalar = scalar
-        self.char = np.dtype(scalar).char
+        self.dtype = np.dtype(scalar)
         self.array = ffi.typeof(f"{ctype}[]")
         self.pointer = ffi.typeof(f"{ctype} *")
         self.value = getattr(lib, f"regpen_value_{suffix}")
@@ -57,39 +81,48 @@ class _Format:
         self.loss = getattr(lib, f"regpen_loss_{suffix}")
 
 
-# Keyed by dtype.char: a string lookup, quicker than hashing a dtype on every call.
-_FORMATS = {"d": _Format(np.float64, "double", "f64"), "f": _Format(np.float32, "float", "f32")}
-_PENALTY = ffi.typeof("regpen_penalty *")
-_DOUBLES = ffi.typeof("double[]")
+_F64 = _Format(np.float64, "double", "f64")
+_F32 = _Format(np.float32, "float", "f32")
+_FORMATS = {_F64.dtype: _F64, _F32.dtype: _F32}
 
 
 class _Scratch(threading.local):
-    """Per-thread argument structs, reused across calls: `ffi.new` costs more than a short call.
-    The C library never calls back into Python, so one thread never needs two at once. Penalties
-    without factors use a struct whose factor fields stay NULL/0, so only three fields change."""
+    """Per-thread result slots and factored-penalty struct, reused across calls: `ffi.new` costs
+    more than a short call. A result slot is a one-element array seen from C, so indexing it gives
+    the numpy scalar directly. The C library never calls back into Python, so one thread never
+    needs two at once."""
 
     def __init__(self) -> None:
-        self.plain = ffi.new(_PENALTY)
+        self.f64 = self._slot(_F64)
+        self.f32 = self._slot(_F32)
         self.factored = ffi.new(_PENALTY)
-        self.out = {"d": ffi.new("double *"), "f": ffi.new("float *")}
+
+    @staticmethod
+    def _slot(fmt: _Format) -> tuple[np.ndarray, Any]:
+        result = np.zeros(1, fmt.dtype)
+        return result, ffi.from_buffer(fmt.array, result, True)
 
 
 _SCRATCH = _Scratch()
 
+# Structs of penalties without factors, keyed by (kind, l1, l2). They are never written after
+# creation, so threads share them. Keys that compare equal convert to the same binary64 values,
+# except 0.0 and -0.0, which the C library treats alike (SPEC §1 stores -0 as +0).
+_PLAIN: dict[tuple[Any, Any, Any], Any] = {}
+_PLAIN_LIMIT = 256
 
-def _check(status: int, what: str) -> None:
-    if status != 0:
-        raise_for_code(ffi.string(lib.regpen_strerror(status)).decode(), f"{what} failed")
+
+def _fail(status: int, what: str) -> None:
+    raise_for_code(ffi.string(lib.regpen_strerror(status)).decode(), f"{what} failed")
 
 
 def _array(values: object, name: str) -> tuple[np.ndarray, _Format]:
+    """The values as a native-order float32/float64 array and its format."""
     array = values if type(values) is np.ndarray else as_float_array(values, name)
-    dtype = array.dtype
-    if not dtype.isnative:
+    if not array.dtype.isnative:
         # A byte-swapped array: convert to native order (values unchanged), then check the dtype.
-        array = array.astype(dtype.newbyteorder("="))
-        dtype = array.dtype
-    fmt = _FORMATS.get(dtype.char)  # "d" and "f" are float64 and float32 only
+        array = array.astype(array.dtype.newbyteorder("="))
+    fmt = _FORMATS.get(array.dtype)
     if fmt is None:
         raise_for_code("invalid_dtype", f"{name} must have dtype float32 or float64")
     return array, fmt
@@ -108,93 +141,163 @@ def _pointer(array: np.ndarray, fmt: _Format) -> tuple[Any, int]:
     return ffi.from_buffer(fmt.array, np.ascontiguousarray(array)), 1
 
 
+def _operand(values: object, name: str) -> tuple[np.ndarray, _Format, Any, int]:
+    """(array, format, pointer to its first element, stride in elements) for an input."""
+    if type(values) is np.ndarray:
+        # numpy's own float64/float32 dtypes compared by identity: quicker than hashing a dtype.
+        dtype = values.dtype
+        fmt = _F64 if dtype is _F64.dtype else _F32 if dtype is _F32.dtype else None
+        if fmt is not None:
+            try:
+                return values, fmt, ffi.from_buffer(fmt.array, values), 1
+            except (BufferError, ValueError, TypeError):
+                pass  # not C-contiguous
+    array, fmt = _array(values, name)
+    return (array, fmt, *_pointer(array, fmt))
+
+
+def _new_penalty(struct: Any, kind: object, l1: object, l2: object) -> Any:
+    struct.kind = _KINDS.get(kind, 0)
+    struct.l1 = l1
+    struct.l2 = l2
+    return struct
+
+
 def _penalty(penalty: Any) -> tuple[Any, Any]:
-    """The regpen_penalty struct (this thread's scratch) and the buffer of its factors, which the
-    caller keeps alive for the call."""
-    kind = _KINDS.get(penalty.kind)
-    if kind is None:
-        raise_for_code("invalid_argument", f"unknown penalty kind {penalty.kind!r}")
+    """The regpen_penalty struct and the buffer of its factors, which the caller keeps alive for
+    the call. Penalties without factors reuse one struct per parameter set; factored ones fill
+    this thread's scratch struct, because their factors may change in place between calls."""
     factor = penalty.penalty_factor
-    keep = None
+    kind, l1, l2 = penalty.kind, penalty.l1, penalty.l2
     if factor is None:
-        struct = _SCRATCH.plain
-    else:
-        struct = _SCRATCH.factored
-        factor = np.ascontiguousarray(factor, dtype=np.float64)
-        # An empty factor array still means "factors given", so the pointer must not be NULL.
-        keep = ffi.from_buffer(_DOUBLES, factor) if factor.size else ffi.new("double[1]")
-        struct.penalty_factor = keep
-        struct.factor_len = factor.size
-    struct.kind = kind
-    struct.l1 = penalty.l1
-    struct.l2 = penalty.l2
+        key = (kind, l1, l2)
+        try:
+            struct = _PLAIN.get(key)
+        except TypeError:  # an unhashable parameter: let cffi convert (or reject) it
+            return _new_penalty(ffi.new(_PENALTY), kind, l1, l2), None
+        if struct is None:
+            struct = _new_penalty(ffi.new(_PENALTY), kind, l1, l2)
+            if len(_PLAIN) >= _PLAIN_LIMIT:
+                _PLAIN.clear()
+            _PLAIN[key] = struct
+        return struct, None
+    struct = _new_penalty(_SCRATCH.factored, kind, l1, l2)
+    factor = np.ascontiguousarray(factor, dtype=np.float64)
+    # An empty factor array still means "factors given", so the pointer must not be NULL.
+    keep = ffi.from_buffer(_DOUBLES, factor) if factor.size else ffi.new("double[1]")
+    struct.penalty_factor = keep
+    struct.factor_len = factor.size
     return struct, keep
+
+
+def _inputs(penalty: Any, w: object) -> tuple[np.ndarray, _Format, Any, int, Any, Any]:
+    """(array, format, pointer, stride, penalty struct, factor buffer to keep alive) for `w`. A
+    penalty without factors met before takes one dictionary lookup, written out here (and in
+    `value`) because at n = 8 every further Python call is a tenth of the whole call."""
+    array, fmt, data, stride = _operand(w, "w")
+    try:
+        struct = _PLAIN[penalty.kind, penalty.l1, penalty.l2] if penalty.penalty_factor is None else None
+    except (KeyError, TypeError):
+        struct = None
+    if struct is None:
+        return (array, fmt, data, stride, *_penalty(penalty))
+    return array, fmt, data, stride, struct, None
 
 
 def value(penalty: Any, w: object) -> np.floating:
     """The penalty of `w`: a numpy scalar of w's dtype."""
-    array, fmt = _array(w, "w")
-    struct, _keep = _penalty(penalty)
-    data, stride = _pointer(array, fmt)
-    out = _SCRATCH.out[fmt.char]
-    _check(fmt.value(struct, data, array.size, stride, out), "value")
-    return fmt.scalar(out[0])
+    struct = _keep = None
+    if type(w) is np.ndarray:
+        # The common case without helper calls, which would add a tenth each at n = 8: numpy's
+        # own float64/float32 dtype (compared by identity), a C-contiguous array and a penalty
+        # without factors met before. Anything else fails here and takes the general path.
+        dtype = w.dtype
+        fmt = _F64 if dtype is _F64.dtype else _F32 if dtype is _F32.dtype else None
+        try:
+            data = ffi.from_buffer(fmt.array, w)
+            if penalty.penalty_factor is None:
+                struct = _PLAIN[penalty.kind, penalty.l1, penalty.l2]
+        except (AttributeError, BufferError, ValueError, TypeError, KeyError):
+            struct = None
+        array, stride = w, 1
+    if struct is None:
+        array, fmt, data, stride, struct, _keep = _inputs(penalty, w)
+    result, slot = _SCRATCH.f64 if fmt is _F64 else _SCRATCH.f32
+    status = fmt.value(struct, data, array.size, stride, slot)
+    if status:
+        _fail(status, "value")
+    return result[0]
 
 
-def _output(array: np.ndarray, out: np.ndarray | None) -> np.ndarray:
+def _output(
+    array: np.ndarray, fmt: _Format, data: Any, stride: int, out: np.ndarray | None
+) -> tuple[np.ndarray, Any, Any, int]:
+    """(result array, pointer to it, input pointer and stride): `out` when it fits, else a new
+    array. An input that overlaps `out` (but is not `out`) is copied first, because the kernels
+    must read every input element before its slot is written."""
     if out is None:
-        return np.empty(array.shape, dtype=array.dtype)
-    if not (
-        isinstance(out, np.ndarray)
-        and out.dtype == array.dtype
-        and out.shape == array.shape
-        and out.flags.c_contiguous
-        and out.flags.writeable
-    ):
-        raise ValueError("out must be a writable C-contiguous array of w's shape and dtype")
-    return out
-
-
-def _elementwise(name: str, penalty: Any, w: object, out: np.ndarray | None, *extra: float) -> np.ndarray:
-    array, fmt = _array(w, "w")
-    struct, _keep = _penalty(penalty)
-    result = _output(array, out)
-    if out is not None and np.may_share_memory(array, result) and array is not result:
-        array = array.copy()  # the kernels must read every input before its slot is written
-    data, stride = _pointer(array, fmt)
-    target = ffi.from_buffer(fmt.array, result, require_writable=True)
-    _check(getattr(fmt, name)(struct, data, array.size, stride, *extra, target), name)
-    return result
+        result = np.empty(array.shape, fmt.dtype)
+        return result, ffi.from_buffer(fmt.array, result, True), data, stride
+    if isinstance(out, np.ndarray) and out.dtype == fmt.dtype and out.shape == array.shape:
+        try:
+            # from_buffer refuses read-only and non-C-contiguous arrays.
+            target = ffi.from_buffer(fmt.array, out, True)
+        except (BufferError, ValueError, TypeError):
+            pass
+        else:
+            if out is not array and np.may_share_memory(array, out):
+                data, stride = _pointer(array.copy(), fmt)
+            return out, target, data, stride
+    raise ValueError("out must be a writable C-contiguous array of w's shape and dtype")
 
 
 def gradient(penalty: Any, w: object, out: np.ndarray | None = None) -> np.ndarray:
     """The (sub)gradient at `w`: a new array of w's shape and dtype, or `out` filled."""
-    return _elementwise("gradient", penalty, w, out)
+    array, fmt, data, stride, struct, _keep = _inputs(penalty, w)
+    result, target, data, stride = _output(array, fmt, data, stride, out)
+    status = fmt.gradient(struct, data, array.size, stride, target)
+    if status:
+        _fail(status, "gradient")
+    return result
 
 
 def prox(penalty: Any, w: object, step: float, out: np.ndarray | None = None) -> np.ndarray:
     """The proximal step at `w` with step size `step`: a new array, or `out` filled."""
-    return _elementwise("prox", penalty, w, out, float(step))
+    array, fmt, data, stride, struct, _keep = _inputs(penalty, w)
+    result, target, data, stride = _output(array, fmt, data, stride, out)
+    status = fmt.prox(struct, data, array.size, stride, float(step), target)
+    if status:
+        _fail(status, "prox")
+    return result
 
 
 def loss(y_true: object, y_pred: object, w: object, penalty: Any) -> np.floating:
     """Mean squared error of the predictions plus `penalty.value(w)` (spec `computeLoss`)."""
-    (y, fy), (p, fp), (x, fx) = _array(y_true, "y_true"), _array(y_pred, "y_pred"), _array(w, "w")
+    y, fy, yd, ys = _operand(y_true, "y_true")
+    p, fp, pd, ps = _operand(y_pred, "y_pred")
+    x, fx, xd, xs = _operand(w, "w")
     if not (fy is fp is fx):
         raise_for_code("invalid_dtype", "y_true, y_pred and w must share one dtype")
     struct, _keep = _penalty(penalty)
-    # The C ABI sees flat lengths, so equal sizes with different shapes are caught here.
-    if y.shape != p.shape and lib.regpen_validate_penalty(struct) == 0:
+    # The C ABI sees flat lengths, so equal sizes with different shapes are caught here, after
+    # the C library's own checks of the penalty.
+    if y.shape != p.shape:
+        status = lib.regpen_validate_penalty(struct)
+        if status:
+            _fail(status, "loss")
         raise_for_code("shape_mismatch", "y_true and y_pred have different shapes")
-    (yd, ys), (pd, ps), (xd, xs) = _pointer(y, fy), _pointer(p, fy), _pointer(x, fy)
-    out = _SCRATCH.out[fy.char]
-    _check(fy.loss(struct, yd, y.size, ys, pd, p.size, ps, xd, x.size, xs, out), "loss")
-    return fy.scalar(out[0])
+    result, slot = _SCRATCH.f64 if fy is _F64 else _SCRATCH.f32
+    status = fy.loss(struct, yd, y.size, ys, pd, p.size, ps, xd, x.size, xs, slot)
+    if status:
+        _fail(status, "loss")
+    return result[0]
 
 
 def set_isa(name: str) -> None:
     """Selects the kernels: "scalar", "avx2", "avx512", or "auto" (the start-up choice)."""
-    _check(lib.regpen_set_isa(name.encode()), f"set_isa({name!r})")
+    status = lib.regpen_set_isa(name.encode())
+    if status:
+        _fail(status, f"set_isa({name!r})")
 
 
 def isa() -> str:
