@@ -121,3 +121,25 @@ class Backend:
         so that benchmarks compare kernels without the Python-to-language transfer. None means the
         harness times the Python call instead."""
         return None
+
+
+def seed_capabilities(language_gaps: dict[str, str]) -> Capabilities:
+    """What every seed snippet can do: L1's value on one float64 array, nothing else.
+
+    `language_gaps` adds or overrides the reasons that depend on the language (float32, loss,
+    mixed dtypes); the rest are the same for every seed.
+    """
+    only_value = "the seed only computes the penalty's value"
+    no_config = "the seed has no configuration format"
+    gaps = {
+        "l2": "the seed implements L1 only",
+        "elastic_net": "the seed implements L1 only",
+        "gradient": only_value,
+        "prox": only_value,
+        "from_config": no_config,
+        "config_roundtrip": no_config,
+        "convert": "the seed has no converters",
+        "penalty_factor": "the seed has no per-coordinate factors",
+    }
+    gaps.update(language_gaps)
+    return Capabilities(dtypes=("float64",), operations=("value",), features=(), penalties=("l1",), gaps=gaps)

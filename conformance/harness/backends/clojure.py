@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from harness.backend import Backend, Capabilities, PenaltySpec, SpecError
+from harness.backend import Backend, Capabilities, PenaltySpec, SpecError, seed_capabilities
 from harness.backends import _jvm
 
 # `make clojure-build` writes build/jvm-classpath/clojure.txt.
@@ -154,9 +154,6 @@ class ClojureBackend(Backend):
         return float(self._call(timer, operation, p, self._clj.java_array(w), float(step), int(repeats)))
 
 
-_SEED_ONLY_VALUE = "the seed only computes the penalty's value"
-
-
 class ClojureSeed(Backend):
     """The seed's `(* lambda (reduce + (map abs weights)))`: drift is reported, not failed."""
 
@@ -164,24 +161,12 @@ class ClojureSeed(Backend):
     language = "Clojure"
     worker = "jvm"
     teaching = True
-    capabilities = Capabilities(
-        dtypes=("float64",),
-        operations=("value",),
-        features=(),
-        penalties=("l1",),
-        gaps={
+    capabilities = seed_capabilities(
+        {
             "float32": "the seed's snippet works on Clojure doubles: float64 only",
-            "l2": "the seed implements L1 only",
-            "elastic_net": "the seed implements L1 only",
-            "gradient": _SEED_ONLY_VALUE,
-            "prox": _SEED_ONLY_VALUE,
             "loss": "the seed's Clojure snippet has no loss function",
-            "from_config": "the seed has no configuration format",
-            "config_roundtrip": "the seed has no configuration format",
-            "convert": "the seed has no converters",
-            "penalty_factor": "the seed has no per-coordinate factors",
             "mixed_dtype": "the seed takes one sequence of doubles",
-        },
+        }
     )
 
     def __init__(self) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from harness.backend import OPERATIONS, Backend, Capabilities, PenaltySpec, SpecError
+from harness.backend import OPERATIONS, Backend, Capabilities, PenaltySpec, SpecError, seed_capabilities
 from harness.backends import _jvm
 
 # `make jvm-build` writes build/jvm-classpath/jvm.txt.
@@ -227,19 +227,13 @@ class ScalaBackend(_JvmBackend):
         return self._object("regpen.Conventions$")
 
 
-_SEED_GAPS = {
-    "float32": "the seed's helper takes double[] / Array[Double] only",
-    "l2": "the seed implements L1 only",
-    "elastic_net": "the seed implements L1 only",
-    "gradient": "the seed only computes the penalty's value",
-    "prox": "the seed only computes the penalty's value",
-    "loss": "the seed's loss is a UML box with no code",
-    "from_config": "the seed has no configuration format",
-    "config_roundtrip": "the seed has no configuration format",
-    "convert": "the seed has no converters",
-    "penalty_factor": "the seed has no per-coordinate factors",
-    "mixed_dtype": "the seed takes one double array",
-}
+_SEED_CAPABILITIES = seed_capabilities(
+    {
+        "float32": "the seed's helper takes double[] / Array[Double] only",
+        "loss": "the seed's loss is a UML box with no code",
+        "mixed_dtype": "the seed takes one double array",
+    }
+)
 
 
 class _SeedBackend(Backend):
@@ -247,13 +241,7 @@ class _SeedBackend(Backend):
 
     worker = "jvm"
     teaching = True
-    capabilities = Capabilities(
-        dtypes=("float64",),
-        operations=("value",),
-        features=(),
-        penalties=("l1",),
-        gaps=_SEED_GAPS,
-    )
+    capabilities = _SEED_CAPABILITIES
     seed_class = ""
 
     def unavailable(self) -> str | None:

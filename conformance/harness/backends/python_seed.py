@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from harness.backend import Backend, Capabilities
-
-_ONLY_VALUE = "the seed only computes the penalty's value"
+from harness.backend import Backend, seed_capabilities
 
 
 def seed_l1_regularization(weights: np.ndarray, lambda_: float) -> np.floating:
@@ -25,24 +23,12 @@ class PythonSeed(Backend):
     language = "Python"
     worker = "python-seed"
     teaching = True
-    capabilities = Capabilities(
-        dtypes=("float64",),
-        operations=("value",),
-        features=(),
-        penalties=("l1",),
-        gaps={
+    capabilities = seed_capabilities(
+        {
             "float32": "the seed builds its weights from Python floats: float64 only",
-            "l2": "the seed implements L1 only",
-            "elastic_net": "the seed implements L1 only",
-            "gradient": _ONLY_VALUE,
-            "prox": _ONLY_VALUE,
             "loss": "the seed's Python snippet has no loss function",
-            "from_config": "the seed has no configuration format",
-            "config_roundtrip": "the seed has no configuration format",
-            "convert": "the seed has no converters",
-            "penalty_factor": "the seed has no per-coordinate factors",
             "mixed_dtype": "the seed takes one float64 array",
-        },
+        }
     )
 
     def value(self, penalty, w):
