@@ -68,8 +68,9 @@ lint: venv ## ruff over the Python sources
 test: build lint vectors-check test-python $(TEST_TARGETS) ## Run every test suite, then conformance
 	$(CONFORMANCE_RUN)
 
-bench: build $(BENCH_TARGETS) ## Measure every backend side by side; writes reports/bench.md and bench.png
-	$(PYTHON) -m harness bench --reports $(REPORTS)
+bench: build $(BENCH_TARGETS) ## Measure every backend side by side: reports/bench.md, bench.png (L1), reports/bench-l2/ (L2)
+	$(PYTHON) -m harness bench --penalty l1 --reports $(REPORTS)
+	$(PYTHON) -m harness bench --penalty l2 --reports $(REPORTS)/bench-l2
 
 report: ## Print the last conformance report
 	@cat $(REPORTS)/conformance.md

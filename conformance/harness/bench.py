@@ -28,10 +28,17 @@ from harness.runner import Options, select_backends, start_workers, worker_key
 from harness.worker import load_registry
 
 SEED = 20261125
+# The numpy formula a user would write for each operation and penalty: the `× np` divisor.
 NUMPY_REFERENCE = {
-    "value": "numpy abs().sum()",
-    "gradient": "numpy lam*sign(w)",
-    "prox": "numpy soft threshold",
+    ("value", "l1"): "numpy abs().sum()",
+    ("value", "l2"): "numpy dot(w, w)",
+    ("value", "elastic_net"): "numpy abs().sum() + dot",
+    ("gradient", "l1"): "numpy lam*sign(w)",
+    ("gradient", "l2"): "numpy 2*lam*w",
+    ("gradient", "elastic_net"): "numpy lam1*sign(w) + 2*lam2*w",
+    ("prox", "l1"): "numpy soft threshold",
+    ("prox", "l2"): "numpy w/(1+2*step*lam)",
+    ("prox", "elastic_net"): "numpy soft threshold, shrink",
 }
 READ_PROBE = "native read probe"
 
@@ -58,20 +65,34 @@ def _native_probes() -> tuple[object | None, str]:
     return _native, ""
 
 
-def baselines(operation: str, dtype: str, w: np.ndarray, native) -> dict[str, Callable[[], object]]:
+def baselines(
+    operation: str, dtype: str, w: np.ndarray, native, penalty: str = "l1"
+) -> dict[str, Callable[[], object]]:
     """In-process comparisons for one operation: what numpy users would write, and hardware probes."""
-    lam = np.asarray(data.penalty("l1").params["lam"], dtype)
-    threshold = np.asarray(data.TIMING_STEP * float(lam), dtype)
-    found: dict[str, Callable[[], object]] = {}
+    params = data.penalty(penalty).params
+    l1 = np.asarray(params.get("l1", params["lam"] if penalty == "l1" else 0.0), dtype)
+    l2 = np.asarray(params.get("l2", params["lam"] if penalty == "l2" else 0.0), dtype)
+    threshold = np.asarray(data.TIMING_STEP * float(l1), dtype)
+    denominator = np.asarray(1 + 2 * data.TIMING_STEP * float(l2), dtype)
+    formulas: dict[tuple[str, str], Callable[[], object]] = {
+        ("value", "l1"): lambda: np.abs(w).sum(),
+        ("value", "l2"): lambda: np.dot(w, w),
+        ("value", "elastic_net"): lambda: l1 * np.abs(w).sum() + l2 * np.dot(w, w),
+        ("gradient", "l1"): lambda: l1 * np.sign(w),
+        ("gradient", "l2"): lambda: 2 * l2 * w,
+        ("gradient", "elastic_net"): lambda: l1 * np.sign(w) + 2 * l2 * w,
+        ("prox", "l1"): lambda: np.sign(w) * np.maximum(np.abs(w) - threshold, 0),
+        ("prox", "l2"): lambda: w / denominator,
+        ("prox", "elastic_net"): lambda: np.sign(w) * np.maximum(np.abs(w) - threshold, 0) / denominator,
+    }
+    found: dict[str, Callable[[], object]] = {
+        NUMPY_REFERENCE[operation, penalty]: formulas[operation, penalty]
+    }
     if operation == "value":
-        found["numpy abs().sum()"] = lambda: np.abs(w).sum()
-        found["numpy dot(w, w)"] = lambda: np.dot(w, w)
+        found.setdefault("numpy abs().sum()", lambda: np.abs(w).sum())
+        found.setdefault("numpy dot(w, w)", lambda: np.dot(w, w))
         found["numpy linalg.norm"] = lambda: np.linalg.norm(w)
         found["math.fsum(abs)"] = lambda: math.fsum(np.abs(w))
-    elif operation == "gradient":
-        found["numpy lam*sign(w)"] = lambda: lam * np.sign(w)
-    elif operation == "prox":
-        found["numpy soft threshold"] = lambda: np.sign(w) * np.maximum(np.abs(w) - threshold, 0)
     if native is not None:
         found.update(_probes(operation, w, native))
     return found
@@ -192,7 +213,7 @@ def measure_all(args: argparse.Namespace) -> tuple[list[Row], list[str]]:
                 rows.append(row)
                 previous[key] = row
             else:
-                for label, call in baselines(operation, dtype, w, native).items():
+                for label, call in baselines(operation, dtype, w, native, args.penalty).items():
                     key = f"{label}/{operation}/{dtype}"
                     skip = _predicted_too_slow(previous, key, n, args.budget)
                     kind = "probe" if label.startswith("native ") else "baseline"
@@ -265,9 +286,9 @@ def markdown(rows: list[Row], notes: list[str], info: dict[str, str], penalty: s
         "",
         f"Penalty {penalty}; standard-normal weights from seed {SEED}, the same arrays for every",
         "implementation. Each cell is the median time per call, then two ratios at the same n:",
-        "`× np` divides by the numpy formula (`np.abs(w).sum()` for value, `lam*np.sign(w)` for",
-        "gradient, the soft-threshold formula for prox); `× read` divides by the native read-bandwidth",
-        "probe, i.e. how many passes over memory the call costs (for float32 the probes read the same",
+        "`× np` divides by the numpy formula for this penalty (L1: `np.abs(w).sum()`, `lam*np.sign(w)`,",
+        "the soft threshold; L2: `np.dot(w, w)`, `2*lam*w`, `w/(1+2*step*lam)`); `× read` divides by",
+        "the native read-bandwidth probe, i.e. how many passes over memory the call costs (for float32 the probes read the same",
         "bytes viewed as float64). `time_kernel` rows are timed inside their own runtime (no",
         "Python-to-JVM copy); `python-call` rows include the binding's call and conversion cost.",
         "",
@@ -296,7 +317,7 @@ def markdown(rows: list[Row], notes: list[str], info: dict[str, str], penalty: s
                         continue
                     text = format_seconds(row.seconds)
                     ratios = []
-                    numpy_row = index.get((NUMPY_REFERENCE[operation], operation, dtype, n))
+                    numpy_row = index.get((NUMPY_REFERENCE[operation, penalty], operation, dtype, n))
                     if numpy_row and numpy_row.seconds and implementation != numpy_row.implementation:
                         ratios.append(f"{row.seconds / numpy_row.seconds:.2g}× np")
                     read_row = index.get((READ_PROBE, operation, dtype, n))
