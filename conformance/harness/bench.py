@@ -288,9 +288,10 @@ def markdown(rows: list[Row], notes: list[str], info: dict[str, str], penalty: s
         "implementation. Each cell is the median time per call, then two ratios at the same n:",
         "`× np` divides by the numpy formula for this penalty (L1: `np.abs(w).sum()`, `lam*np.sign(w)`,",
         "the soft threshold; L2: `np.dot(w, w)`, `2*lam*w`, `w/(1+2*step*lam)`); `× read` divides by",
-        "the native read-bandwidth probe, i.e. how many passes over memory the call costs (for float32 the probes read the same",
-        "bytes viewed as float64). `time_kernel` rows are timed inside their own runtime (no",
-        "Python-to-JVM copy); `python-call` rows include the binding's call and conversion cost.",
+        "the native read-bandwidth probe, i.e. how many passes over memory the call costs (for",
+        "float32 the probes read the same bytes viewed as float64). `time_kernel` rows are timed",
+        "inside their own runtime (no Python-to-JVM copy); `python-call` rows include the binding's",
+        "call and conversion cost.",
         "",
     ]
     index = {(r.implementation, r.operation, r.dtype, r.n): r for r in rows}
