@@ -57,10 +57,16 @@ def _factors(p: Penalty, n: int, fmt: Format) -> list[float]:
     return [to_format(f, fmt) for f in p.penalty_factor]
 
 
+# Every binary64 value is an integer multiple of 2**-1074, so a product of up to three of them is an
+# integer multiple of 2**-(3 * 1074): the sum is exact as one Python integer in those units.
+_MAX_FACTORS = 3
+_UNIT_BITS = _MAX_FACTORS * 1074
+
+
 def correctly_rounded_sum(terms: Sequence[tuple[float, ...]], fmt: Format) -> float:
     """RN_F of Σ over terms, each term the exact product of its factors (SPEC §2)."""
     has_inf = False
-    exact = Fraction(0)
+    total = 0  # the exact sum, in units of 2**-_UNIT_BITS
     for factors in terms:
         if any(math.isnan(x) for x in factors):
             return NAN
@@ -69,13 +75,15 @@ def correctly_rounded_sum(terms: Sequence[tuple[float, ...]], fmt: Format) -> fl
                 return NAN  # fl(0 × ∞)
             has_inf = True
             continue
-        product = Fraction(1)
+        assert len(factors) <= _MAX_FACTORS
+        numerator, denominator = 1, 1
         for x in factors:
-            product *= Fraction(x)
-        exact += abs(product)
+            n, d = abs(x).as_integer_ratio()  # d is a power of two
+            numerator, denominator = numerator * n, denominator * d
+        total += numerator << (_UNIT_BITS - (denominator.bit_length() - 1))
     if has_inf:
         return INF
-    return round_exact(exact, fmt)
+    return round_exact(Fraction(total, 1 << _UNIT_BITS), fmt)
 
 
 def _sum_abs(p: Penalty, w: Sequence[float], fmt: Format) -> float:
