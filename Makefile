@@ -58,8 +58,10 @@ vectors: venv ## Regenerate conformance/vectors from the exact oracle
 vectors-check: venv ## Fail when the checked-in vectors differ from a fresh regeneration
 	$(PYTHON) -m oracle.generate --check conformance/vectors
 
+# pytest exits 5 when it collected nothing: say so, and fail like any other error.
 test-python: python ## Run the Python test suite (pytest)
-	$(PYTHON) -m pytest -p no:faulthandler python/tests conformance/tests
+	$(PYTHON) -m pytest -p no:faulthandler python/tests conformance/tests || { status=$$?; \
+	  [ $$status -ne 5 ] || echo "pytest collected no tests: that is a failure here" >&2; exit $$status; }
 
 lint: venv ## ruff over the Python sources
 	$(PYTHON) -m ruff check python conformance
