@@ -18,6 +18,11 @@ struct Avx2Traits {
   static Reg to_f32_and_back(Reg a) { return _mm256_cvtps_pd(_mm256_cvtpd_ps(a)); }
   static Reg fma_add(Reg a, Reg b) { return _mm256_fmadd_pd(a, _mm256_set1_pd(1.0), b); }
   static Reg fma_sub(Reg a, Reg b) { return _mm256_fnmadd_pd(b, _mm256_set1_pd(1.0), a); }
+  static bool grew_less_than_double(Reg start, Reg end) {
+    const Reg below = _mm256_cmp_pd(end, _mm256_add_pd(start, start), _CMP_LT_OQ);
+    const Reg same = _mm256_cmp_pd(end, start, _CMP_EQ_OQ);
+    return _mm256_movemask_pd(_mm256_or_pd(below, same)) == 0xf;
+  }
 };
 
 }  // namespace

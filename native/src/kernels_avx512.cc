@@ -27,6 +27,11 @@ struct Avx512Traits {
   static Reg to_f32_and_back(Reg a) { return _mm512_cvtps_pd(_mm512_cvtpd_ps(a)); }
   static Reg fma_add(Reg a, Reg b) { return _mm512_fmadd_pd(a, _mm512_set1_pd(1.0), b); }
   static Reg fma_sub(Reg a, Reg b) { return _mm512_fnmadd_pd(b, _mm512_set1_pd(1.0), a); }
+  static bool grew_less_than_double(Reg start, Reg end) {
+    const __mmask8 below = _mm512_cmp_pd_mask(end, _mm512_add_pd(start, start), _CMP_LT_OQ);
+    const __mmask8 same = _mm512_cmp_pd_mask(end, start, _CMP_EQ_OQ);
+    return static_cast<__mmask8>(below | same) == 0xff;
+  }
 };
 
 }  // namespace

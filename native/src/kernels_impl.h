@@ -11,7 +11,8 @@
 //   to_f32_and_back(Reg): binary64 values rounded once to binary32 and widened (RN32 of a factor);
 //   fma_add(a, b) = fma(a, 1, b) and fma_sub(a, b) = fma(-b, 1, a): the same bits as a + b and
 //   a - b (the product by 1 is exact, so the single rounding is that of the sum), issued on the
-//   multiply-add units so that adds are spread over twice as many execution ports.
+//   multiply-add units so that adds are spread over twice as many execution ports;
+//   grew_less_than_double(start, end): every lane has end < 2 * start or end == start.
 #ifndef REGPEN_KERNELS_IMPL_H
 #define REGPEN_KERNELS_IMPL_H
 
@@ -84,6 +85,51 @@ inline void step(typename V::Reg x, typename V::Reg f, typename V::Reg& s, typen
   }
 }
 
+// Dekker's FastTwoSum step of lane (s, c), valid only while s >= the term (see accumulate):
+// with s >= p >= 0, t = fl(s_new - s) is exact and p - t is the exact error of s_new = fl(s + p),
+// the same s_new and error that TwoSum gives, in 3 operations instead of 6. Where the term has
+// a TwoProd error, the error sum is formed as one rounding of (exact product - t), which equals
+// fl(e + perr) of step() because both e and perr are exact (to within the underflow allowance).
+template <class V, Term kTerm>
+inline void fast_step(typename V::Reg x, typename V::Reg f, typename V::Reg& s,
+                      typename V::Reg& c) {
+  using Reg = typename V::Reg;
+  if constexpr (kTerm == Term::kAbs) {
+    const Reg p = V::abs(x);
+    const Reg sum = V::add(s, p);
+    c = V::add(c, V::sub(p, V::fma_sub(sum, s)));
+    s = sum;
+  } else if constexpr (kTerm == Term::kExactSquare) {
+    const Reg p = V::mul(x, x);
+    const Reg sum = V::add(s, p);
+    c = V::add(c, V::sub(p, V::fma_sub(sum, s)));
+    s = sum;
+  } else if constexpr (kTerm == Term::kSquare) {
+    const Reg sum = V::add(s, V::mul(x, x));
+    c = V::add(c, V::product_error(x, x, V::sub(sum, s)));
+    s = sum;
+  } else if constexpr (kTerm == Term::kFactorAbs) {
+    const Reg a = V::abs(x);
+    const Reg sum = V::add(s, V::mul(f, a));
+    c = V::add(c, V::product_error(f, a, V::sub(sum, s)));
+    s = sum;
+  } else if constexpr (kTerm == Term::kFactorExactSquare) {
+    const Reg q = V::mul(x, x);
+    const Reg sum = V::add(s, V::mul(f, q));
+    c = V::add(c, V::product_error(f, q, V::sub(sum, s)));
+    s = sum;
+  } else {
+    // The factored binary64 square keeps step()'s error sum, formed from the exact e = p - t.
+    const Reg q = V::mul(x, x);
+    const Reg qerr = V::product_error(x, x, q);
+    const Reg p = V::mul(f, q);
+    const Reg perr = V::add(V::product_error(f, q, p), V::mul(f, qerr));
+    const Reg sum = V::add(s, p);
+    c = V::add(c, V::add(V::sub(p, V::sub(sum, s)), perr));
+    s = sum;
+  }
+}
+
 template <class V, class T>
 inline typename V::Reg load_any(const T* p) {
   if constexpr (sizeof(T) == sizeof(double)) {
@@ -106,14 +152,26 @@ inline typename V::Reg load_factor(const double* f) {
   }
 }
 
+// Steps per lane of one FastTwoSum block (see accumulate).
+constexpr int kFastSteps = 8;
+
 // Sum2 over x[0..n) (with factors f when kFactor) into `first` (and `second`, when kBoth),
 // updating lane state in place. A tail shorter than one block is zero-padded; zero terms leave
 // the sums unchanged.
+//
+// Runs of kFastSteps blocks first try FastTwoSum (fast_step) and are kept only when every lane
+// sum s grew by less than a factor of two over the run, or not at all. Terms are non-negative
+// and s never decreases, so a term p > s would have made fl(s + p) >= 2s (and s_end >= 2 s_start,
+// or s_start = s_end = 0 with only zero terms); passing the check thus proves s >= p at every
+// step, where FastTwoSum gives TwoSum's exact result. A failed run is redone with TwoSum from the
+// saved lane state, and the next run uses TwoSum directly (lane sums start at zero and grow
+// fastest at first).
 template <class V, class T, bool kFactor, Term kFirst, bool kBoth, Term kSecond>
 void accumulate(const T* x, const double* f, size_t n, LaneSums& first, LaneSums* second) {
   using Reg = typename V::Reg;
   constexpr int W = V::kWidth;
   constexpr size_t kBlock = size_t{kUnroll} * W;
+  constexpr size_t kFastRun = size_t{kFastSteps} * kBlock;
   Reg s1[kUnroll], c1[kUnroll], s2[kUnroll], c2[kUnroll];
   for (int u = 0; u < kUnroll; ++u) {
     s1[u] = V::load(first.s + u * W);
@@ -132,8 +190,54 @@ void accumulate(const T* x, const double* f, size_t n, LaneSums& first, LaneSums
       if constexpr (kBoth) step<V, kSecond>(v, g, s2[u], c2[u]);
     }
   };
+  auto fast_block = [&](const T* xb, const double* fb) {
+    for (int u = 0; u < kUnroll; ++u) {
+      const Reg v = load_any<V>(xb + u * W);
+      Reg g = v;  // unused without factors
+      if constexpr (kFactor) g = load_factor<V, T>(fb + u * W);
+      fast_step<V, kFirst>(v, g, s1[u], c1[u]);
+      if constexpr (kBoth) fast_step<V, kSecond>(v, g, s2[u], c2[u]);
+    }
+  };
   size_t i = 0;
   uint64_t blocks = 0;
+  bool try_fast = false;
+  for (; i + kFastRun <= n; i += kFastRun, blocks += kFastSteps) {
+    const T* xr = x + i;
+    const double* fr = kFactor ? f + i : nullptr;
+    if (try_fast) {
+      Reg s1_start[kUnroll], c1_start[kUnroll], s2_start[kUnroll], c2_start[kUnroll];
+      for (int u = 0; u < kUnroll; ++u) {
+        s1_start[u] = s1[u];
+        c1_start[u] = c1[u];
+        if constexpr (kBoth) {
+          s2_start[u] = s2[u];
+          c2_start[u] = c2[u];
+        }
+      }
+      // A rolled loop: fully unrolled, GCC sinks the c updates past the check below and spills.
+#pragma GCC unroll 1
+      for (int k = 0; k < kFastSteps; ++k) fast_block(xr + k * kBlock, kFactor ? fr + k * kBlock : nullptr);
+      bool exact = true;
+      for (int u = 0; u < kUnroll; ++u) {
+        exact &= V::grew_less_than_double(s1_start[u], s1[u]);
+        if constexpr (kBoth) exact &= V::grew_less_than_double(s2_start[u], s2[u]);
+      }
+      if (exact) continue;
+      for (int u = 0; u < kUnroll; ++u) {
+        s1[u] = s1_start[u];
+        c1[u] = c1_start[u];
+        if constexpr (kBoth) {
+          s2[u] = s2_start[u];
+          c2[u] = c2_start[u];
+        }
+      }
+      try_fast = false;
+    } else {
+      try_fast = true;
+    }
+    for (int k = 0; k < kFastSteps; ++k) block(xr + k * kBlock, kFactor ? fr + k * kBlock : nullptr);
+  }
   for (; i + kBlock <= n; i += kBlock, ++blocks) block(x + i, kFactor ? f + i : nullptr);
   if (i < n) {
     T tail[kBlock];

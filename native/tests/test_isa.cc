@@ -230,6 +230,39 @@ TEST_P(EachIsa, TiesAtScaleRoundToEven) {
   }
 }
 
+// Inputs that break the FastTwoSum runs' precondition (a term larger than its lane's sum): a
+// geometric climb, tiny terms (with long significands) before one huge outlier at many places,
+// and leading zeros. Failed runs are redone with TwoSum; the result must still be exact.
+template <class T>
+void compare_growing(const std::string& isa) {
+  IsaScope scope(isa);
+  ASSERT_TRUE(scope.ok);
+  const detail::Kernels& k = detail::active_kernels();
+  std::mt19937_64 rng(17);
+  std::uniform_real_distribution<double> unit(1.0, 2.0);
+  const size_t n = 5003;
+  for (int shape = 0; shape < 3; ++shape) {
+    for (size_t at : {size_t{300}, size_t{1001}, size_t{2500}, size_t{4999}}) {
+      std::vector<T> w(n);
+      for (size_t i = 0; i < n; ++i) {
+        double x = unit(rng);
+        if (shape == 0) x = std::ldexp(x, static_cast<int>(i / 64) - 40);
+        if (shape == 1) x = i == at ? 0x1p20 : std::ldexp(x, -30);
+        if (shape == 2 && i < at) x = 0.0;
+        w[i] = static_cast<T>(x);
+      }
+      T fast1, fast2, exact1, exact2;
+      detail::weight_sums<T>(k, w.data(), n, 1, nullptr, 0.0, &fast1, &fast2);
+      detail::exact_weight_sums<T>(w.data(), n, 1, nullptr, &exact1, &exact2);
+      EXPECT_TRUE(same_bits(fast1, exact1)) << isa << " abs shape " << shape << " at " << at;
+      EXPECT_TRUE(same_bits(fast2, exact2)) << isa << " square shape " << shape << " at " << at;
+    }
+  }
+}
+
+TEST_P(EachIsa, GrowingSumsEqualExactFloat64) { compare_growing<double>(GetParam()); }
+TEST_P(EachIsa, GrowingSumsEqualExactFloat32) { compare_growing<float>(GetParam()); }
+
 TEST_P(EachIsa, LargeInputsSplitOverThreadsFloat64) { compare_threaded<double>(GetParam()); }
 TEST_P(EachIsa, LargeInputsSplitOverThreadsFloat32) { compare_threaded<float>(GetParam()); }
 
