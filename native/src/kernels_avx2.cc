@@ -23,6 +23,8 @@ struct Avx2Traits {
     const Reg same = _mm256_cmp_pd(end, start, _CMP_EQ_OQ);
     return _mm256_movemask_pd(_mm256_or_pd(below, same)) == 0xf;
   }
+  static constexpr bool kFusedAdd = true;
+  static Reg mul_add(Reg a, Reg b, Reg c) { return _mm256_fmadd_pd(a, b, c); }
 };
 
 }  // namespace

@@ -32,6 +32,8 @@ struct Avx512Traits {
     const __mmask8 same = _mm512_cmp_pd_mask(end, start, _CMP_EQ_OQ);
     return static_cast<__mmask8>(below | same) == 0xff;
   }
+  static constexpr bool kFusedAdd = true;
+  static Reg mul_add(Reg a, Reg b, Reg c) { return _mm512_fmadd_pd(a, b, c); }
 };
 
 }  // namespace

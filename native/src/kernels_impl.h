@@ -13,6 +13,8 @@
 //   a - b (the product by 1 is exact, so the single rounding is that of the sum), issued on the
 //   multiply-add units so that adds are spread over twice as many execution ports;
 //   grew_less_than_double(start, end): every lane has end < 2 * start or end == start.
+//   kFusedAdd: whether mul_add(a, b, c) = fma(a, b, c) is one instruction (FastTwoSum runs then
+//   add a square to the lane sum with one rounding; see native/DESIGN.md).
 #ifndef REGPEN_KERNELS_IMPL_H
 #define REGPEN_KERNELS_IMPL_H
 
@@ -95,9 +97,16 @@ inline void fast_step(typename V::Reg x, typename V::Reg f, typename V::Reg& s,
                       typename V::Reg& c) {
   using Reg = typename V::Reg;
   if constexpr (kTerm == Term::kAbs) {
+    // Two of the four adds on the multiply-add units (fma_add, fma_sub: same bits).
     const Reg p = V::abs(x);
     const Reg sum = V::add(s, p);
-    c = V::add(c, V::sub(p, V::fma_sub(sum, s)));
+    c = V::fma_add(c, V::sub(p, V::fma_sub(sum, s)));
+    s = sum;
+  } else if constexpr ((kTerm == Term::kSquare || kTerm == Term::kExactSquare) && V::kFusedAdd) {
+    // s_new = fl(s + x*x) with the exact square; x*x - t is then the exact error of that one
+    // rounding (the same bits as below for binary32 squares, which are exact anyway).
+    const Reg sum = V::mul_add(x, x, s);
+    c = V::add(c, V::product_error(x, x, V::sub(sum, s)));
     s = sum;
   } else if constexpr (kTerm == Term::kExactSquare) {
     const Reg p = V::mul(x, x);
