@@ -1,6 +1,7 @@
 // sums.cc - the drivers of the correctly rounded reductions (see sums.h and native/DESIGN.md).
 #include "sums.h"
 
+#include <atomic>
 #include <bit>
 #include <cmath>
 #include <cstdint>
@@ -15,6 +16,9 @@ namespace {
 constexpr double kUnitRoundoff = 0x1p-53;
 // Inputs are gathered into blocks of this many elements when they are strided or computed.
 constexpr size_t kChunk = 2048;
+// Two threads take contiguous input in chunks of this many elements (a multiple of every ISA's
+// block, so only the last chunk has a padded tail).
+constexpr size_t kThreadChunk = size_t{1} << 16;
 
 inline void two_sum(double a, double b, double& s, double& e) {
   s = a + b;
@@ -225,16 +229,23 @@ void weight_sums(const Kernels& isa, const T* w, size_t n, ptrdiff_t stride,
   LaneSums* want_square = square_sum != nullptr ? &square : nullptr;
   if (stride == 1 && worth_a_thread(n) && 2 * k.lanes <= LaneSums::kMaxLanes) {
     // Each half gets its own lanes; the finish then simply sees twice as many lanes.
+    // The threads take chunks from a shared counter rather than fixed halves, so a thread that
+    // shares its core (with a BLAS thread still spinning, say) does less of the work.
     LaneSums abs2, square2;
     abs2.reset(k.lanes);
     square2.reset(k.lanes);
-    const size_t half = n / 2;
-    run_two([&] { accumulate_weights(k, w, half, 1, factors, want_abs, want_square); },
-            [&] {
-              accumulate_weights(k, w + half, n - half, 1,
-                                 factors == nullptr ? nullptr : factors + half,
-                                 want_abs ? &abs2 : nullptr, want_square ? &square2 : nullptr);
-            });
+    std::atomic<size_t> next{0};
+    auto worker = [&](LaneSums* a, LaneSums* sq) {
+      for (;;) {
+        const size_t start = next.fetch_add(kThreadChunk, std::memory_order_relaxed);
+        if (start >= n) return;
+        const size_t m = n - start < kThreadChunk ? n - start : kThreadChunk;
+        accumulate_weights(k, w + start, m, 1, factors == nullptr ? nullptr : factors + start, a,
+                           sq);
+      }
+    };
+    run_two([&] { worker(want_abs, want_square); },
+            [&] { worker(want_abs ? &abs2 : nullptr, want_square ? &square2 : nullptr); });
     abs.append(abs2);
     square.append(square2);
   } else {
