@@ -226,7 +226,9 @@ void accumulate(const T* x, const double* f, size_t n, LaneSums& first, LaneSums
       }
       // A rolled loop: fully unrolled, GCC sinks the c updates past the check below and spills.
 #pragma GCC unroll 1
-      for (int k = 0; k < kFastSteps; ++k) fast_block(xr + k * kBlock, kFactor ? fr + k * kBlock : nullptr);
+      for (int k = 0; k < kFastSteps; ++k) {
+        fast_block(xr + k * kBlock, kFactor ? fr + k * kBlock : nullptr);
+      }
       bool exact = true;
       for (int u = 0; u < kUnroll; ++u) {
         exact &= V::grew_less_than_double(s1_start[u], s1[u]);
@@ -245,7 +247,9 @@ void accumulate(const T* x, const double* f, size_t n, LaneSums& first, LaneSums
     } else {
       try_fast = true;
     }
-    for (int k = 0; k < kFastSteps; ++k) block(xr + k * kBlock, kFactor ? fr + k * kBlock : nullptr);
+    for (int k = 0; k < kFastSteps; ++k) {
+      block(xr + k * kBlock, kFactor ? fr + k * kBlock : nullptr);
+    }
   }
   for (; i + kBlock <= n; i += kBlock, ++blocks) block(x + i, kFactor ? f + i : nullptr);
   if (i < n) {

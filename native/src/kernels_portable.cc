@@ -22,7 +22,9 @@ struct ScalarTraits {
   // std::fma is the correctly rounded fused multiply-add (a libm call or one instruction).
   static Reg product_error(Reg a, Reg b, Reg p) { return std::fma(a, b, -p); }
   static Reg to_f32_and_back(Reg a) { return static_cast<double>(static_cast<float>(a)); }
-  static bool grew_less_than_double(Reg start, Reg end) { return end < start + start || end == start; }
+  static bool grew_less_than_double(Reg start, Reg end) {
+    return end < start + start || end == start;
+  }
   // std::fma is a library call without -mfma: squares are added to the lane sums after rounding.
   static constexpr bool kFusedAdd = false;
 };

@@ -228,7 +228,7 @@ void weight_sums(const Kernels& isa, const T* w, size_t n, ptrdiff_t stride,
   LaneSums* want_abs = abs_sum != nullptr ? &abs : nullptr;
   LaneSums* want_square = square_sum != nullptr ? &square : nullptr;
   if (stride == 1 && worth_a_thread(n) && 2 * k.lanes <= LaneSums::kMaxLanes) {
-    // Each half gets its own lanes; the finish then simply sees twice as many lanes.
+    // Each thread gets its own lanes; the finish then simply sees twice as many lanes.
     // The threads take chunks from a shared counter rather than fixed halves, so a thread that
     // shares its core (with a BLAS thread still spinning, say) does less of the work.
     LaneSums abs2, square2;
