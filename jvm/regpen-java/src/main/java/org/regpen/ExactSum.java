@@ -18,7 +18,8 @@ import java.util.concurrent.CompletableFuture;
  * near-ties go to {@link #exact}, which adds the terms as big integers and rounds once.
  *
  * <p>The lanes live in small arrays (C2 in JDK 17 does not vectorize TwoSum, measured), except on
- * the hottest path, L1's value, where four lanes live in registers.
+ * the hottest path, L1's value, where four lanes live in registers. With the Vector API, binary64
+ * Σ|w| and Σw² without factors run in vector lanes instead ({@link LaneKernel}).
  */
 final class ExactSum {
     /** Independent accumulators, so that additions overlap instead of waiting on one another. */
@@ -30,31 +31,40 @@ final class ExactSum {
     static final int PARALLEL_MIN = 1 << 20;
 
     /**
-     * A kernel that adds |w_i| for i in [from, to) into {@link #lanes()} TwoSum lanes and stores
-     * them at s[at..] and c[at..]: the scalar {@link #absLanes} or the Vector API's.
+     * A kernel that adds the terms of w over [from, to) into its {@link #lanes()} TwoSum lanes and
+     * stores them at s[at..] and c[at..]: the scalar {@link #absLanes}, or a kernel set's.
      */
-    interface AbsKernel {
+    @FunctionalInterface
+    interface Lanes {
         void sum(double[] w, int from, int to, double[] s, double[] c, int at);
-
-        default int lanes() {
-            return 4;
-        }
     }
 
     /**
-     * The Vector API kernel ({@code VectorAbsKernel}) when the JVM runs with
-     * {@code --add-modules jdk.incubator.vector} and {@code regpen.vector} is not "false", else null.
-     * It is loaded by name because without the module its class cannot even be linked.
+     * The binary64 kernels without factors that have a Vector API form: |w_i| (L1) and the Dot2
+     * square w_i² with its exact error (L2), each into {@link #lanes()} TwoSum lanes.
      */
-    static final AbsKernel VECTOR_ABS = loadVectorKernel();
+    interface LaneKernel {
+        int lanes();
 
-    private static AbsKernel loadVectorKernel() {
+        void abs(double[] w, int from, int to, double[] s, double[] c, int at);
+
+        void squares(double[] w, int from, int to, double[] s, double[] c, int at);
+    }
+
+    /**
+     * The Vector API kernels ({@code VectorLaneKernel}) when the JVM runs with
+     * {@code --add-modules jdk.incubator.vector} and {@code regpen.vector} is not "false", else null.
+     * They are loaded by name because without the module their class cannot even be linked.
+     */
+    static final LaneKernel VECTOR = loadVectorKernel();
+
+    private static LaneKernel loadVectorKernel() {
         if ("false".equals(System.getProperty("regpen.vector"))
                 || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
             return null;
         }
         try {
-            return (AbsKernel) Class.forName("org.regpen.VectorAbsKernel").getDeclaredConstructor().newInstance();
+            return (LaneKernel) Class.forName("org.regpen.VectorLaneKernel").getDeclaredConstructor().newInstance();
         } catch (ReflectiveOperationException | LinkageError e) {
             return null;
         }
@@ -99,13 +109,21 @@ final class ExactSum {
         return Double.isNaN(r) ? slow(w, fv, Kind.ABS) : r;
     }
 
-    /**
-     * RN64(Σ |w_i|), the hot path of L1's value. Large inputs are split in two halves summed on two
-     * threads; the result does not depend on the split, since it is the exact sum rounded once.
-     */
+    /** RN64(Σ |w_i|), the hot path of L1's value. */
     private static double absSum(double[] w) {
-        AbsKernel kernel = VECTOR_ABS != null ? VECTOR_ABS : ExactSum::absLanes;
-        int lanes = VECTOR_ABS != null ? VECTOR_ABS.lanes() : 4;
+        double r = VECTOR != null ? laneSum(w, VECTOR::abs, VECTOR.lanes(), w.length, 0.0)
+                : laneSum(w, ExactSum::absLanes, 4, w.length, 0.0);
+        // Without factors no product is formed, so nothing can underflow.
+        return Double.isNaN(r) ? slow(w, null, Kind.ABS) : r;
+    }
+
+    /**
+     * Runs {@code kernel} (with {@code lanes} lanes) over w and rounds its lanes with the bound for
+     * {@code pieces} error pieces; NaN when the bound cannot decide. Large inputs are split in two
+     * halves summed on two threads; the result does not depend on the split, since it is the exact
+     * sum rounded once.
+     */
+    private static double laneSum(double[] w, Lanes kernel, int lanes, long pieces, double underflow) {
         int n = w.length;
         double[] s = new double[2 * lanes];
         double[] c = new double[2 * lanes];
@@ -116,9 +134,7 @@ final class ExactSum {
             kernel.sum(w, n / 2, n, s, c, lanes);
             firstHalf.join();
         }
-        // Without factors no product is formed, so nothing can underflow.
-        double r = round64(s, c, n, 0.0);
-        return Double.isNaN(r) ? slow(w, null, Kind.ABS) : r;
+        return round64(s, c, pieces, underflow);
     }
 
     /**
@@ -180,6 +196,12 @@ final class ExactSum {
     /** RN64(Σ f_i·w_i²); {@code f} null means every factor is 1. */
     static double squareSum(double[] w, PenaltyFactor f) {
         int n = w.length;
+        if (f == null && VECTOR != null) {
+            // Two pieces per term (the rounding errors of the addition and of the square), and
+            // squares may underflow: the same bound as the scalar loop below.
+            double r = laneSum(w, VECTOR::squares, VECTOR.lanes(), 2L * n, 4.0);
+            return Double.isNaN(r) ? slow(w, null, Kind.SQUARE) : r;
+        }
         double[] s = new double[LANES];
         double[] c = new double[LANES];
         double[] fv = f == null ? null : f.values();

@@ -10,8 +10,12 @@ import java.util.Arrays;
 public final class KernelTimer {
     private KernelTimer() {}
 
-    /** Warm-up before timing: long enough for C2 to compile the kernel, even at n = 1e3. */
-    private static final long WARMUP_NANOS = 300_000_000L;
+    /**
+     * Warm-up before timing: long enough for C2 to compile the kernel, even at n = 1e3. The Vector
+     * API kernels need the longest: before C2 compiles them their vector operations are not
+     * intrinsified, and Σw² at n = 1e5 took about 18 ms a call, so 300 ms were too few calls.
+     */
+    private static final long WARMUP_NANOS = 1_000_000_000L;
 
     /** A result the JIT cannot prove unused. */
     private static volatile double sink;

@@ -129,15 +129,46 @@ class ExactSumTest {
         assertBits(ExactSum.exact(w32d, null, ExactSum.Kind.ABS).toFloat(), ExactSum.absSum(w32, null));
     }
 
+    /**
+     * Weights whose exact Σw² sits on, just above or just below a binary64 midpoint: one large
+     * weight with an exact square, and 2^q equal powers of two whose squares add up to half its ulp.
+     */
+    private static double[] squaresNearMidpoint(SplittableRandom rng, int nudge) {
+        double base = 1.0 + rng.nextInt(1, 1 << 20) * 0x1p-20;
+        int halfUlp = Math.getExponent(Math.ulp(base * base)) - 1;
+        int q = rng.nextInt(1, 11);
+        if (((halfUlp - q) & 1) != 0) {
+            q++;
+        }
+        double small = Math.scalb(1.0, (halfUlp - q) / 2);
+        double[] w = new double[(1 << q) + 2];
+        w[0] = base;
+        for (int i = 1; i <= 1 << q; i++) {
+            w[i] = rng.nextBoolean() ? small : -small;
+        }
+        // Above: one tiny extra square; below: one small weight a little smaller.
+        if (nudge > 0) {
+            w[w.length - 1] = 0x1p-200;
+        } else if (nudge < 0) {
+            w[1] = Math.nextDown(small);
+        }
+        for (int i = w.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            double t = w[i];
+            w[i] = w[j];
+            w[j] = t;
+        }
+        return w;
+    }
+
     @Test
-    void theVectorKernelIsUsedWhenAvailableAndMatchesTheScalarOne() {
-        // Surefire's default run adds jdk.incubator.vector, so the kernel must have loaded there.
+    void theVectorKernelIsUsedWhenAvailableAndMatchesTheExactSum() {
+        // Surefire's default run adds jdk.incubator.vector, so the kernels must have loaded there.
         boolean moduleAdded = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
         boolean enabled = !"false".equals(System.getProperty("regpen.vector"));
-        assertEquals(moduleAdded && enabled, ExactSum.VECTOR_ABS != null);
-        if (ExactSum.VECTOR_ABS == null) {
-            return;
-        }
+        assertEquals(moduleAdded && enabled, ExactSum.VECTOR != null);
+        // The same checks run on whichever kernels this JVM selected (the scalar-kernels execution
+        // runs this class too).
         SplittableRandom rng = new SplittableRandom(17);
         for (int trial = 0; trial < 200; trial++) {
             double[] w = trial % 2 == 0 ? nearMidpoint(rng, 1 << rng.nextInt(1, 10), rng.nextInt(-1, 2))
@@ -148,7 +179,46 @@ class ExactSumTest {
                 }
             }
             assertBits(ExactSum.exact(w, null, ExactSum.Kind.ABS).toDouble(), ExactSum.absSum(w, null));
+            assertBits(ExactSum.exact(w, null, ExactSum.Kind.SQUARE).toDouble(), ExactSum.squareSum(w, null));
         }
+    }
+
+    @Test
+    void squareSumsNearMidpointsRoundCorrectly() {
+        SplittableRandom rng = new SplittableRandom(19);
+        for (int trial = 0; trial < 300; trial++) {
+            int nudge = rng.nextInt(-1, 2);
+            double[] w = squaresNearMidpoint(rng, nudge);
+            double exact = ExactSum.exact(w, null, ExactSum.Kind.SQUARE).toDouble();
+            // The generator is only useful if it really lands next to a midpoint: on one, the
+            // exact sum is a tie between the large square and the next double, and rounds to even.
+            if (nudge == 0) {
+                double base = 0.0;
+                for (double x : w) {
+                    base = Math.max(base, x * x);
+                }
+                assertEquals(0L, Double.doubleToRawLongBits(exact) & 1L, "a tie rounds to even");
+                assertTrue(exact == base || exact == Math.nextUp(base));
+            }
+            assertBits(exact, ExactSum.squareSum(w, null));
+        }
+    }
+
+    @Test
+    void theTwoThreadSquareSumIsStillExact() {
+        SplittableRandom rng = new SplittableRandom(23);
+        int n = ExactSum.PARALLEL_MIN + 7;
+        double[] w = new double[n];
+        for (int i = 0; i < n; i++) {
+            w[i] = Math.scalb(rng.nextDouble(-1, 1), rng.nextInt(-30, 30));
+        }
+        assertBits(ExactSum.exact(w, null, ExactSum.Kind.SQUARE).toDouble(), ExactSum.squareSum(w, null));
+        // Squares that underflow, spread over both halves and the tails.
+        double[] tiny = new double[n];
+        for (int i = 0; i < n; i++) {
+            tiny[i] = Math.scalb(rng.nextDouble(-1, 1), rng.nextInt(-560, -500));
+        }
+        assertBits(ExactSum.exact(tiny, null, ExactSum.Kind.SQUARE).toDouble(), ExactSum.squareSum(tiny, null));
     }
 
     @Test

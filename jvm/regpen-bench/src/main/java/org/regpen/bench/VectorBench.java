@@ -1,5 +1,5 @@
-// JMH benchmark of Java's L1 value with the Vector API kernel (the JVM gets jdk.incubator.vector),
-// beside PenaltyBench's scalar kernel, at the same sizes and data.
+// JMH benchmark of Java's L1 and L2 values with the Vector API kernels (the JVM gets
+// jdk.incubator.vector); L1's runs beside PenaltyBench's scalar kernel, at the same sizes and data.
 package org.regpen.bench;
 
 import java.util.concurrent.TimeUnit;
@@ -13,6 +13,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.regpen.L1;
+import org.regpen.L2;
 import org.regpen.Penalty;
 
 @State(Scope.Benchmark)
@@ -25,6 +26,7 @@ public class VectorBench {
 
     private double[] w;
     private final Penalty java = new L1(0.01);
+    private final Penalty javaL2 = new L2(0.01);
 
     @Setup
     public void setUp() {
@@ -34,5 +36,10 @@ public class VectorBench {
     @Benchmark
     public double javaValueVector() {
         return java.value(w);
+    }
+
+    @Benchmark
+    public double javaL2ValueVector() {
+        return javaL2.value(w);
     }
 }
