@@ -541,6 +541,20 @@ def build_penalty_suite(operation: str) -> Suite:
 # ---------------------------------------------------------------- loss
 
 
+def loss_test(
+    dtype: str,
+    type_: str,
+    params: dict[str, float],
+    data: tuple[list[float], list[float], list[float]],
+    comment: str,
+    flags: list[str],
+    factor: list[float] | None = None,
+) -> dict:
+    """One loss test; `data` is (y_true, y_pred, w)."""
+    args = dict(zip(("y_true", "y_pred", "w"), data, strict=True))
+    return numeric_test("loss", dtype, type_, params, args, comment, flags, factor)
+
+
 def build_loss_suite() -> Suite:
     suite = Suite("loss")
     for type_ in PENALTY_TYPES:
@@ -553,18 +567,8 @@ def build_loss_suite() -> Suite:
             y_true = [in_format(x, fmt) for x in ("1.0", "2.0", "3.0")]
             y_pred = [in_format(x, fmt) for x in ("1.1", "1.9", "3.2")]
             w = [in_format(x, fmt) for x in SEED_WEIGHTS]
-            t, params = seed_penalty(type_)
-            tests.append(
-                numeric_test(
-                    "loss",
-                    dtype,
-                    t,
-                    params,
-                    {"y_true": y_true, "y_pred": y_pred, "w": w},
-                    "seed weights",
-                    ["seed"],
-                )
-            )
+            _, params = seed_penalty(type_)
+            tests.append(loss_test(dtype, type_, params, (y_true, y_pred, w), "seed weights", ["seed"]))
 
             tests = suite.group(f"{prefix}/length", "Random targets, predictions and weights.")
             for n in [1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 64, 65, 129, 1025]:
@@ -572,17 +576,8 @@ def build_loss_suite() -> Suite:
                 y_pred = [y + random_value(rng, fmt, -6, -1) for y in y_true]
                 y_pred = [round_exact(Fraction(y), fmt) for y in y_pred]
                 w = random_vector(rng, fmt, rng.randint(0, 40))
-                tests.append(
-                    numeric_test(
-                        "loss",
-                        dtype,
-                        type_,
-                        standard_penalty(rng, type_),
-                        {"y_true": y_true, "y_pred": y_pred, "w": w},
-                        f"n = {n}",
-                        ["length"],
-                    )
-                )
+                params = standard_penalty(rng, type_)
+                tests.append(loss_test(dtype, type_, params, (y_true, y_pred, w), f"n = {n}", ["length"]))
 
             tests = suite.group(f"{prefix}/cancellation", "Nearly equal large targets and predictions.")
             for n in (4, 16, 100):
@@ -594,16 +589,9 @@ def build_loss_suite() -> Suite:
                     for y in y_true
                 ]
                 w = random_vector(rng, fmt, 5)
+                params = standard_penalty(rng, type_)
                 tests.append(
-                    numeric_test(
-                        "loss",
-                        dtype,
-                        type_,
-                        standard_penalty(rng, type_),
-                        {"y_true": y_true, "y_pred": y_pred, "w": w},
-                        f"n = {n}",
-                        ["cancellation"],
-                    )
+                    loss_test(dtype, type_, params, (y_true, y_pred, w), f"n = {n}", ["cancellation"])
                 )
 
             tests = suite.group(f"{prefix}/special", "NaN, infinities, overflow and empty weights.")
@@ -617,29 +605,10 @@ def build_loss_suite() -> Suite:
                 ("exact fit", [1.0, -2.0], [1.0, -2.0], [0.0, -0.0], ["signed_zero"]),
             ]
             for label, a, b, w, flags in specials:
-                tests.append(
-                    numeric_test(
-                        "loss",
-                        dtype,
-                        type_,
-                        standard_penalty(rng, type_),
-                        {"y_true": a, "y_pred": b, "w": w},
-                        label,
-                        flags,
-                    )
-                )
-            tests.append(
-                numeric_test(
-                    "loss",
-                    dtype,
-                    type_,
-                    standard_penalty(rng, type_),
-                    {"y_true": [1.0, 2.0], "y_pred": [1.5, 2.5], "w": [3.0, -1.0]},
-                    "penalty factors",
-                    [],
-                    [0.0, 2.0],
-                )
-            )
+                tests.append(loss_test(dtype, type_, standard_penalty(rng, type_), (a, b, w), label, flags))
+            factored = ([1.0, 2.0], [1.5, 2.5], [3.0, -1.0])
+            params = standard_penalty(rng, type_)
+            tests.append(loss_test(dtype, type_, params, factored, "penalty factors", [], [0.0, 2.0]))
 
             tests = suite.group(f"{prefix}/invalid", "Inputs the spec rejects.")
             good = standard_penalty(rng, type_)
@@ -653,28 +622,11 @@ def build_loss_suite() -> Suite:
                 ("lengths differ and no samples: shape reported first", good, [], [1.0], [], None),
             ]
             for label, params, a, b, w, factor in invalid:
-                tests.append(
-                    numeric_test(
-                        "loss",
-                        dtype,
-                        type_,
-                        params,
-                        {"y_true": a, "y_pred": b, "w": w},
-                        label,
-                        ["invalid"],
-                        factor,
-                    )
-                )
+                tests.append(loss_test(dtype, type_, params, (a, b, w), label, ["invalid"], factor))
             other = "float32" if dtype == "float64" else "float64"
             for arg in ("w", "y_pred"):
-                test = numeric_test(
-                    "loss",
-                    dtype,
-                    type_,
-                    good,
-                    {"y_true": [1.0], "y_pred": [2.0], "w": [1.0]},
-                    f"{arg} is {other}",
-                    ["invalid", "mixed_dtype"],
+                test = loss_test(
+                    dtype, type_, good, ([1.0], [2.0], [1.0]), f"{arg} is {other}", ["invalid", "mixed_dtype"]
                 )
                 test["arg_dtypes"] = {arg: other}
                 test["args"][arg] = hex_list([1.0] if arg == "w" else [2.0], other)
