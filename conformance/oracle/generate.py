@@ -664,6 +664,10 @@ def object_test(
     return test
 
 
+def from_config_test(text: str, comment: str) -> dict:
+    return object_test("from_config", comment, ["config"], {"config": text}, lambda: spec.from_config(text))
+
+
 def build_config_suite() -> Suite:
     suite = Suite("config")
     tests = suite.group("from_config/valid", "Configurations every language must read.")
@@ -684,12 +688,7 @@ def build_config_suite() -> Suite:
         ),
         ('  {\n "type" : "l1" ,\n "lam" : 0.25 }\n', "white space"),
     ]
-    for text, comment in valid:
-        tests.append(
-            object_test(
-                "from_config", comment, ["config"], {"config": text}, lambda t=text: spec.from_config(t)
-            )
-        )
+    tests.extend(from_config_test(text, comment) for text, comment in valid)
     tests = suite.group("from_config/invalid", "Configurations that must be rejected, with their codes.")
     invalid = [
         ("not json", "not JSON"),
@@ -712,12 +711,7 @@ def build_config_suite() -> Suite:
         ('{"type": "l1", "lam": 1e400}', "a number beyond binary64's range"),
         ('{"type": "l2", "lam": 0.1, "penalty_factor": [1, -1]}', "a negative factor"),
     ]
-    for text, comment in invalid:
-        tests.append(
-            object_test(
-                "from_config", comment, ["config"], {"config": text}, lambda t=text: spec.from_config(t)
-            )
-        )
+    tests.extend(from_config_test(text, comment) for text, comment in invalid)
 
     tests = suite.group("config_roundtrip/penalties", "to_config then from_config returns the same bits.")
     roundtrip = [
