@@ -28,6 +28,23 @@ include native/native.mk
 include jvm/jvm.mk
 include clojure/clojure.mk
 
+# Docs and the report (docs/tools/): the rosetta page's Scala snippets compile with the Scala compiler
+# Maven resolves (the version jvm/pom.xml builds with); the report's browser check drives Debian's chromium.
+SCALAC_CLASSPATH := $(BUILD)/jvm-classpath/scalac.txt
+SCALA_VERSION := $(shell sed -n 's:.*<scala.version>\(.*\)</scala.version>.*:\1:p' jvm/pom.xml)
+$(SCALAC_CLASSPATH): docs/tools/scalac-pom.xml jvm/pom.xml | jvm-tools
+	@mkdir -p $(dir $@)
+	mvn -q -B -Dstyle.color=never -f docs/tools/scalac-pom.xml dependency:build-classpath \
+	  -Dscala.version=$(SCALA_VERSION) -Dmdep.outputFile=$@.raw
+	tr ':' '\n' < $@.raw > $@.tmp && rm $@.raw && mv $@.tmp $@
+chromium: ## Install Debian's chromium (the report's browser check) when it is missing
+	@command -v chromium >/dev/null || (apt-get update -q && apt-get install -y -q chromium)
+docs-build: $(SCALAC_CLASSPATH) chromium ## Resolve the rosetta page's Scala compiler; install chromium
+docs: python ## Rewrite docs/rosetta.md's generated sections from reports/results.json
+	$(PYTHON) docs/tools/rosetta.py update --results $(REPORTS)/results.json
+BUILD_TARGETS += docs-build
+.PHONY: chromium docs-build docs
+
 .PHONY: help venv python conformance test test-python vectors vectors-check bench report lint clean
 
 help: ## List the documented targets
@@ -74,8 +91,9 @@ bench: build $(BENCH_TARGETS) ## Measure every backend side by side: reports/ben
 	$(PYTHON) -m harness bench --penalty l1 --reports $(REPORTS)
 	$(PYTHON) -m harness bench --penalty l2 --reports $(REPORTS)/bench-l2
 
-report: ## Print the last conformance report
-	@cat $(REPORTS)/conformance.md
+report: build ## Write reports/index.html (figures, path, conformance, bench, rosetta); runs conformance if never run
+	@[ -f $(REPORTS)/results.json ] || $(CONFORMANCE_RUN) || echo "conformance failed: the report shows how" >&2
+	$(PYTHON) docs/tools/report.py --reports $(REPORTS)
 
 clean: ## Remove builds, reports and the virtual environment
 	rm -rf $(BUILD) $(REPORTS) $(VENV) python/build
