@@ -66,7 +66,9 @@ def snippets(text: str) -> list[Snippet]:
             raise SnippetError(f"line {token.map[0] + 1}: unknown snippet language {words[0]!r}")
         following = fences[index + 1] if index + 1 < len(fences) else None
         if following is None or following.info.strip() != "output":
-            raise SnippetError(f"line {token.map[0] + 1}: a `run` block must be followed by an `output` block")
+            raise SnippetError(
+                f"line {token.map[0] + 1}: a `run` block must be followed by an `output` block"
+            )
         found.append(Snippet(words[0], token.content, following.content, token.map[0] + 1))
     return found
 
@@ -303,11 +305,15 @@ def drift_rows(results: dict, vectors_dir: Path) -> list[dict]:
             rows.append(
                 {
                     "backend": backend,
-                    "vectors": "all L1 value (float64)" if subset == "all" else f"{ADVERSARIAL} (adversarial)",
+                    "vectors": "all L1 value (float64)"
+                    if subset == "all"
+                    else f"{ADVERSARIAL} (adversarial)",
                     "ran": len(ulps),
                     "drifted": sum(1 for u in ulps if u != 0),
                     "max_ulp": max(finite, default=0),
-                    "median_ulp_of_drifted": statistics.median([u for u in finite if u]) if any(finite) else 0,
+                    "median_ulp_of_drifted": statistics.median([u for u in finite if u])
+                    if any(finite)
+                    else 0,
                 }
             )
     return rows
@@ -340,7 +346,9 @@ def update(page: Path, results_path: Path, vectors_dir: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="run every snippet and compare its output with the page")
     run.add_argument("--language", action="append", choices=LANGUAGES, help="only these languages")

@@ -235,7 +235,7 @@ def diabetes_path_figure(path: Path, progress: bool = False) -> Path:
     from sklearn.datasets import load_diabetes
 
     data = load_diabetes()
-    result = regularization_path(data.data, data.target, L1, n_strengths=40, progress=progress)
+    result = regularization_path(data.data, data.target, L1, n_strengths=30, ratio=1e-2, progress=progress)
     return plot_path(
         result, "L1 path of the diabetes data (442 patients, 10 features)", path, data.feature_names
     )
