@@ -171,3 +171,30 @@ def test_conformance_runs_the_harness(tmp_path: Path) -> None:
     out = _strict_loads(done.stdout)
     assert out["verdict"] == "ok" and out["exit_status"] == 0
     assert (tmp_path / "results.json").is_file()
+
+
+def test_elastic_net_path_starts_where_every_weight_is_zero(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((40, 3))
+    y = x @ [1.0, -2.0, 0.5] + 1.0
+    data = tmp_path / "small.csv"
+    np.savetxt(data, np.column_stack([x, y]), delimiter=",", header="a,b,c,y", comments="")
+    args = [
+        "path",
+        str(data),
+        "--target",
+        "y",
+        "--penalty",
+        "elastic_net",
+        "--mix",
+        "0.25",
+        "--n-strengths",
+        "5",
+    ]
+    assert main([*args, "--json"]) == 0
+    out = _strict_loads(capsys.readouterr().out)
+    assert out["nonzero"][0] == 0 and out["nonzero"][-1] == 3
+    assert main([*args, "--mix", "2"]) == 2
+    assert "[invalid_argument] --mix" in capsys.readouterr().err

@@ -78,15 +78,19 @@ def _common() -> argparse.ArgumentParser:
 
 
 def _penalty_options(parser: argparse.ArgumentParser, *, for_path: bool = False) -> None:
-    parser.add_argument(
-        "--penalty",
-        required=not for_path,
-        default="l1" if for_path else None,
-        help=(
-            "l1, l2 or elastic_net (strengths from --lam/--l1/--l2), or a JSON config such as "
-            '\'{"type": "l1", "lam": 0.01}\'' + ("; default l1" if for_path else "")
-        ),
-    )
+    if for_path:
+        parser.add_argument(
+            "--penalty", choices=PENALTY_NAMES, default="l1", help="the penalty along the path (default l1)"
+        )
+    else:
+        parser.add_argument(
+            "--penalty",
+            required=True,
+            help=(
+                "l1, l2 or elastic_net (strengths from --lam/--l1/--l2), or a JSON config such as "
+                '\'{"type": "l1", "lam": 0.01}\''
+            ),
+        )
     if for_path:
         parser.add_argument(
             "--mix",
@@ -148,7 +152,10 @@ def _parser() -> argparse.ArgumentParser:
                 "--ratio",
                 type=float,
                 default=1e-3,
-                help="smallest λ as a share of λ_max (the smallest λ with all L1 weights 0); default 1e-3",
+                help=(
+                    "smallest λ as a share of the largest, λ_max (the smallest λ whose L1 part zeroes "
+                    "every weight); default 1e-3"
+                ),
             )
             command.add_argument(
                 "--plot", type=Path, help="also draw the path as a PNG file (needs matplotlib)"
@@ -327,7 +334,7 @@ def _print_fit(out: dict[str, Any]) -> None:
 
 
 def _path(options: argparse.Namespace) -> dict[str, Any]:
-    from regpen.model import regularization_path
+    from regpen.model import lambda_max, regularization_path
 
     x, y, names = read_csv(options.csv, options.target)
     if options.n_strengths < 1 or not 0.0 < options.ratio <= 1.0:
@@ -336,12 +343,15 @@ def _path(options: argparse.Namespace) -> dict[str, Any]:
             f"got {options.n_strengths} and {options.ratio}"
         )
     make = _path_penalty(options)
+    # From the smallest strength whose L1 part zeroes every weight (elastic_net's L1 part is mix·λ).
+    top = (lambda_max(x, y) or 1.0) / (
+        options.mix if options.penalty == "elastic_net" and options.mix > 0 else 1.0
+    )
     result = regularization_path(
         x,
         y,
         make,  # type: ignore[arg-type]
-        n_strengths=options.n_strengths,
-        ratio=options.ratio,
+        np.geomspace(top, top * options.ratio, options.n_strengths),
         progress=sys.stderr.isatty() and not options.json,
         fit_intercept=not options.no_intercept,
     )

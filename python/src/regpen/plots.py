@@ -168,7 +168,7 @@ def plot_eli5(demo: Demo, before: np.ndarray, after: np.ndarray, lam: float, pat
 def plot_path(result: RegularizationPath, title: str, path: Path, names: Sequence[str] | None = None) -> Path:
     """Each coefficient against the penalty strength (log scale, strongest left), as glmnet's path plot."""
     plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(7, 4))
+    fig, ax = plt.subplots(figsize=(7.6, 4))
     labels = list(names) if names is not None else [f"x{j}" for j in range(result.coefs.shape[1])]
     for j, label in enumerate(labels):
         ax.plot(result.strengths, result.coefs[:, j], label=label, linewidth=1.2)
@@ -178,7 +178,7 @@ def plot_path(result: RegularizationPath, title: str, path: Path, names: Sequenc
     ax.set_xlabel("penalty strength λ (log scale; weaker to the right)")
     ax.set_ylabel("weight")
     ax.set_title(title, fontsize=10)
-    ax.legend(ncol=5, fontsize=7, frameon=False)
+    ax.legend(fontsize=7, frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5))
     fig.tight_layout()
     return save(fig, path)
 
