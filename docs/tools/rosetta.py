@@ -174,7 +174,9 @@ def run_clojure(group: list[Snippet], work: Path) -> list[str]:
         f'(println "{MARKER}" f) (binding [*ns* (create-ns (gensym "rosetta"))] '
         "(clojure.core/refer-clojure) (load-file f)) (flush))"
     )
-    command = ["java", "-cp", classpath, "clojure.main", "-e", script, *map(str, files)]
+    driver = work / "run_snippets.clj"
+    driver.write_text(script)
+    command = ["java", "-cp", classpath, "clojure.main", str(driver), *map(str, files)]
     return _split(_run(command, "the Clojure snippets"), len(group))
 
 
