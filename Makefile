@@ -94,6 +94,7 @@ bench: build $(BENCH_TARGETS) ## Measure every backend side by side: reports/ben
 report: build ## Write reports/index.html (figures, path, conformance, bench, rosetta); runs conformance if never run
 	@[ -f $(REPORTS)/results.json ] || $(CONFORMANCE_RUN) || echo "conformance failed: the report shows how" >&2
 	$(PYTHON) docs/tools/report.py --reports $(REPORTS)
+	$(PYTHON) docs/tools/browser.py $(REPORTS)/index.html --screenshot $(REPORTS)/screenshot.png
 
 clean: ## Remove builds, reports and the virtual environment
 	rm -rf $(BUILD) $(REPORTS) $(VENV) python/build
