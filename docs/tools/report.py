@@ -316,6 +316,7 @@ th, td { border: 1px solid #d0d7de; padding: 2px 8px; text-align: left; }
 .matrix td { text-align: center; }
 pre { background: #f6f8fa; padding: .6em; overflow-x: auto; font-size: 13px; }
 code { font-size: 13px; }
+li, td { overflow-wrap: anywhere; } td code { white-space: nowrap; }
 section.rosetta { border-top: 2px solid #d0d7de; margin-top: 2em; }
 pre:has(code.language-output) { background: #eef6ee; border-left: 4px solid #2da44e; }
 """

@@ -352,7 +352,7 @@ def _path(options: argparse.Namespace) -> dict[str, Any]:
         y,
         make,  # type: ignore[arg-type]
         np.geomspace(top, top * options.ratio, options.n_strengths),
-        progress=sys.stderr.isatty() and not options.json,
+        progress=sys.stderr.isatty(),
         fit_intercept=not options.no_intercept,
     )
     plot = None
@@ -386,7 +386,7 @@ def _print_path(out: dict[str, Any]) -> None:
 def _figures(options: argparse.Namespace) -> dict[str, Any]:
     from regpen.plots import seed_figures
 
-    paths = seed_figures(options.out, progress=sys.stderr.isatty() and not options.json)
+    paths = seed_figures(options.out, progress=sys.stderr.isatty())
     return {"command": "figures", "files": [str(p) for p in paths]}
 
 
