@@ -26,6 +26,7 @@ import rosetta
 
 ROOT = rosetta.ROOT
 VECTORS = ROOT / "conformance" / "vectors"
+# The harness's column order; operations a newer suite adds (e.g. l1_regularization) follow them.
 OPERATIONS = ("value", "gradient", "prox", "loss", "from_config", "config_roundtrip", "convert")
 # Colour per cell status, worst first: the first status present in a cell decides its colour.
 STATUS_COLOURS = (
@@ -112,6 +113,11 @@ def matrix(results: dict, index: dict[str, tuple[str, str]]) -> list[dict]:
     return rows
 
 
+def operations(rows: list[dict]) -> list[str]:
+    seen = {op for row in rows for op in row.get("cells", {})}
+    return [*OPERATIONS, *sorted(seen - set(OPERATIONS))]
+
+
 def _cell_colour(counts: dict[str, int]) -> str:
     for status, colour in STATUS_COLOURS:
         if counts.get(status):
@@ -134,15 +140,16 @@ def conformance_picture(rows: list[dict], path: Path) -> Path:
 
     plt = _pyplot()
     shown = [r for r in rows if not r.get("unavailable")]
-    fig, ax = plt.subplots(figsize=(8, 0.42 * len(shown) + 1.3))
+    columns = operations(rows)
+    fig, ax = plt.subplots(figsize=(1.1 * len(columns) + 0.5, 0.42 * len(shown) + 1.3))
     for y, row in enumerate(shown):
-        for x, op in enumerate(OPERATIONS):
+        for x, op in enumerate(columns):
             counts = row["cells"].get(op, {})
             ax.add_patch(plt.Rectangle((x, y), 0.96, 0.9, color=_cell_colour(counts)))
             ax.text(x + 0.48, y + 0.45, _cell_text(counts), ha="center", va="center", fontsize=7)
-    ax.set_xlim(0, len(OPERATIONS))
+    ax.set_xlim(0, len(columns))
     ax.set_ylim(len(shown), 0)
-    ax.set_xticks([x + 0.48 for x in range(len(OPERATIONS))], OPERATIONS, fontsize=7)
+    ax.set_xticks([x + 0.48 for x in range(len(columns))], columns, fontsize=7)
     ax.xaxis.tick_top()
     ax.set_yticks(
         [y + 0.45 for y in range(len(shown))],
@@ -191,17 +198,18 @@ def drift_picture(rows: list[dict], path: Path) -> Path:
 
 
 def matrix_table(rows: list[dict]) -> str:
-    head = "".join(f"<th>{op}</th>" for op in OPERATIONS)
+    columns = operations(rows)
+    head = "".join(f"<th>{op}</th>" for op in columns)
     body = []
     for row in rows:
         name = html.escape(row["backend"]) + (" <small>(teaching)</small>" if row["teaching"] else "")
         if row.get("unavailable"):
-            body.append(f'<tr><th>{name}</th><td colspan="{len(OPERATIONS)}">unavailable</td></tr>')
+            body.append(f'<tr><th>{name}</th><td colspan="{len(columns)}">unavailable</td></tr>')
             continue
         cells = "".join(
             f'<td style="background:{_cell_colour(row["cells"].get(op, {}))}22">'
             f"{_cell_text(row['cells'].get(op, {}))}</td>"
-            for op in OPERATIONS
+            for op in columns
         )
         body.append(f"<tr><th>{name}</th>{cells}</tr>")
     return f'<table class="matrix"><tr><th>backend</th>{head}</tr>{"".join(body)}</table>'

@@ -47,16 +47,27 @@ def test_conformance_matrix_counts_statuses() -> None:
             {"name": "b", "teaching": True, "unavailable": "no JVM"},
         ],
         "results": {
-            "a": {"t1": {"status": "pass"}, "t2": {"status": "fail"}, "t3": {"status": "unsupported"}}
+            "a": {
+                "t1": {"status": "pass"},
+                "t2": {"status": "fail"},
+                "t3": {"status": "unsupported"},
+                "t4": {"status": "pass"},
+            }
         },
     }
-    index = {"t1": ("value", "float64"), "t2": ("value", "float32"), "t3": ("prox", "float64")}
+    index = {
+        "t1": ("value", "float64"),
+        "t2": ("value", "float32"),
+        "t3": ("prox", "float64"),
+        "t4": ("l1_regularization", "float64"),
+    }
     rows = report.matrix(results, index)
     assert rows[0]["cells"]["value"] == {"pass": 1, "fail": 1}
     assert report._cell_text(rows[0]["cells"]["value"]) == "1/2"
     assert report._cell_text(rows[0]["cells"]["prox"]) == "gap"
     assert report._cell_colour(rows[0]["cells"]["value"]) == "#d1242f"
     assert rows[1]["unavailable"]
+    assert report.operations(rows)[-1] == "l1_regularization"  # a newer suite's operation gets a column
 
 
 def test_headings_get_github_anchors() -> None:
