@@ -196,5 +196,8 @@ def test_elastic_net_path_starts_where_every_weight_is_zero(
     assert main([*args, "--json"]) == 0
     out = _strict_loads(capsys.readouterr().out)
     assert out["nonzero"][0] == 0 and out["nonzero"][-1] == 3
+    assert main([*args, "--no-intercept", "--json"]) == 0
+    out = _strict_loads(capsys.readouterr().out)
+    assert out["nonzero"][0] == 0 and out["nonzero"][-1] == 3 and out["intercepts"] == [0.0] * 5
     assert main([*args, "--mix", "2"]) == 2
     assert "[invalid_argument] --mix" in capsys.readouterr().err

@@ -334,7 +334,7 @@ def _print_fit(out: dict[str, Any]) -> None:
 
 
 def _path(options: argparse.Namespace) -> dict[str, Any]:
-    from regpen.model import lambda_max, regularization_path
+    from regpen.model import LinearModel, RegularizationPath, lambda_max, regularization_path
 
     x, y, names = read_csv(options.csv, options.target)
     if options.n_strengths < 1 or not 0.0 < options.ratio <= 1.0:
@@ -344,17 +344,19 @@ def _path(options: argparse.Namespace) -> dict[str, Any]:
         )
     make = _path_penalty(options)
     # From the smallest strength whose L1 part zeroes every weight (elastic_net's L1 part is mix·λ).
-    top = (lambda_max(x, y) or 1.0) / (
-        options.mix if options.penalty == "elastic_net" and options.mix > 0 else 1.0
-    )
-    result = regularization_path(
-        x,
-        y,
-        make,  # type: ignore[arg-type]
-        np.geomspace(top, top * options.ratio, options.n_strengths),
-        progress=sys.stderr.isatty(),
-        fit_intercept=not options.no_intercept,
-    )
+    share = options.mix if options.penalty == "elastic_net" and options.mix > 0 else 1.0
+    if options.no_intercept:
+        top = float(np.max(np.abs(2.0 / len(y) * x.T @ y))) / share or 1.0
+    else:
+        top = (lambda_max(x, y) or 1.0) / share
+    strengths = np.geomspace(top, top * options.ratio, options.n_strengths)
+    if options.no_intercept:
+        # regularization_path warm-starts with an intercept slot even without an intercept (a
+        # shape error in model.py today), so each strength is fitted from zero here.
+        coefs = np.array([LinearModel(make(s), fit_intercept=False).fit(x, y).coef_ for s in strengths])
+        result = RegularizationPath(strengths, coefs, np.zeros(len(strengths)), np.zeros(len(strengths), int))
+    else:
+        result = regularization_path(x, y, make, strengths, progress=sys.stderr.isatty())  # type: ignore[arg-type]
     plot = None
     if options.plot is not None:
         from regpen.plots import plot_path
