@@ -142,7 +142,7 @@ def test_layouts_give_the_same_bits(case: tuple[regpen.Penalty, np.ndarray]) -> 
     penalty, w = case
     expected_value, expected_gradient = penalty.value(w), penalty.gradient(w)
     swapped = w.astype(w.dtype.newbyteorder(">" if w.dtype.byteorder != ">" else "<"))
-    fortran = np.asfortranarray(w)
+    fortran = np.array(w, order="F")
     strided = np.repeat(w.ravel(), 2)[::2].reshape(w.shape)
     read_only = w.copy()
     read_only.setflags(write=False)

@@ -60,8 +60,10 @@ def _in_dtype(x: float, dtype: np.dtype) -> float:
         return float(dtype.type(x))
 
 
-def _canonical(array: FloatArray) -> FloatArray:
-    """Every NaN output as the positive quiet NaN (SPEC decision B); `array` is a fresh result."""
+def _canonical(result: FloatArray | np.floating) -> FloatArray:
+    """A fresh result as an array (numpy gives a 0-d input's result as a scalar) with every NaN the
+    positive quiet NaN (SPEC decision B)."""
+    array = np.asarray(result)
     array[np.isnan(array)] = np.nan
     return array
 
