@@ -12,9 +12,10 @@ import numpy as np
 import pytest
 
 import regpen
+from oracle import spec
 from oracle.ieee import BINARY32, BINARY64, round_exact
 
-from conftest import CANONICAL_NAN, bits_equal
+from conftest import CANONICAL_NAN, bits_equal, oracle_penalty
 
 
 def test_seed_example() -> None:
@@ -512,3 +513,22 @@ def test_n_dimensional_weights() -> None:
     assert bits_equal(
         regpen.compute_loss(w, np.zeros((2, 3)), w, p), exact(Fraction(9 + 4 + 1 + 0 + 1 + 4, 6) + 18)
     )
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_sums_over_several_blocks_match_the_oracle(dtype: type, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The exact sums run in blocks of `_exact._BLOCK` elements; their totals must combine exactly.
+    Small blocks make many of them without making the oracle slow."""
+    from regpen import _exact
+
+    monkeypatch.setattr(_exact, "_BLOCK", 7)
+    rng = np.random.default_rng(11)
+    n, spread = 100, (300 if dtype is np.float64 else 60)  # finite, with a wide exponent range
+    w = (rng.standard_normal(n) * np.exp2(rng.integers(-spread, spread, n))).astype(dtype)
+    y = (rng.standard_normal(n) * np.exp2(rng.integers(-spread, spread, n))).astype(dtype)
+    p = regpen.ElasticNet(0.3, 1e-5, penalty_factor=rng.uniform(0, 2, n))
+    fmt = BINARY64 if dtype is np.float64 else BINARY32
+    exact_penalty = oracle_penalty(p)
+    assert bits_equal(p.value(w), dtype(spec.value(exact_penalty, w.tolist(), fmt)))
+    expected_loss = spec.loss(exact_penalty, y.tolist(), w.tolist(), w.tolist(), fmt)
+    assert bits_equal(regpen.compute_loss(y, w, w, p), dtype(expected_loss))
