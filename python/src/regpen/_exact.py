@@ -121,23 +121,21 @@ def _two_product(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return p, err
 
 
-def _product_terms(
-    factors: list[np.ndarray], offset: np.ndarray | int = 0
-) -> list[tuple[np.ndarray, np.ndarray | int]]:
-    """(t, E) pairs whose Σ t·2**E is exactly Π factors · 2**offset, elementwise (points 1 and 2)."""
-    if len(factors) == 1:
-        return [(factors[0], offset)]
-    mantissa, exponent = np.frexp(factors[0])
+Split = tuple[np.ndarray, np.ndarray]  # np.frexp's (mantissa, exponent) of an array (point 1)
+
+
+def _product_terms(factors: list[Split], offset: np.ndarray | int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(t, E) pairs whose Σ t·2**E is exactly Π factors · 2**offset, elementwise (point 2)."""
+    (mantissa, exponent), rest = factors[0], factors[1:]
     terms = [mantissa]
-    for x in factors[1:]:
-        m, e = np.frexp(x)
+    for m, e in rest:
         exponent = exponent + e
         terms = [t for term in terms for t in _two_product(term, m)]
     exponent = exponent + offset
     return [(t, exponent) for t in terms]
 
 
-def _accumulate(terms: list[tuple[np.ndarray, np.ndarray]]) -> Exact:
+def _accumulate(terms: list[tuple[np.ndarray, np.ndarray | int]]) -> Exact:
     """Σ t·2**E over every element of every pair, exactly (points 3 and 4)."""
     mantissas, exponents = [], []
     for t, e in terms:
@@ -201,11 +199,12 @@ def penalty_sum(w: np.ndarray, factor: np.ndarray | None, c1: float | None, c2: 
     absolute, squares = ZERO, ZERO
     for start in _blocks(w.size):
         a = np.abs(w[start : start + _BLOCK])
-        f = [] if factor is None else [factor[start : start + _BLOCK]]
+        a_split = np.frexp(a)
+        f = [] if factor is None else [np.frexp(factor[start : start + _BLOCK])]
         if c1 is not None:
-            absolute += _accumulate(_product_terms([*f, a]))
+            absolute += _accumulate(_product_terms([*f, a_split]) if f else [(a, 0)])
         if c2 is not None:
-            squares += _accumulate(_product_terms([*f, a, a]))
+            squares += _accumulate(_product_terms([*f, a_split, a_split]))
     total = ZERO
     if c1 is not None:
         total += absolute.scaled(c1)
@@ -236,9 +235,11 @@ def residual_sum(y: np.ndarray, p: np.ndarray) -> Sum:
         d = a - b
         virtual = d - a
         err = (a - (d - virtual)) - (b + virtual)
-        total += _accumulate(
-            _product_terms([d, d], offset)
-            + _product_terms([d, err], offset + 1)
-            + _product_terms([err, err], offset)
-        )
+        d_split = np.frexp(d)
+        terms = _product_terms([d_split, d_split], offset)
+        if err.any():  # often all zero, e.g. when y and p are within a factor of 2 (Sterbenz)
+            err_split = np.frexp(err)
+            terms += _product_terms([d_split, err_split], offset + 1)
+            terms += _product_terms([err_split, err_split], offset)
+        total += _accumulate(terms)
     return total
