@@ -8,11 +8,13 @@ every finite input, and the steps are vectorized so that the exact path is also 
 
 1. `np.frexp` splits each factor x into a mantissa m with 0.5 <= |m| < 1 (or 0) and an integer
    exponent e, x = m·2**e. Both are exact, subnormal inputs included.
-2. The mantissas are multiplied with Dekker's error-free product (p + err == a·b exactly). Dekker's
-   product is exact when no partial product overflows or underflows. Every operand here is a
-   mantissa or an earlier error term: a nonzero mantissa is a multiple of 2**-53 in [0.5, 1), so
-   the terms of a product of k of them are multiples of 2**(-53·k) below 1 in magnitude; for the
-   k <= 3 used here every partial product lies in [2**-320, 2), far inside binary64's normal range.
+2. The mantissas are multiplied with Dekker's error-free product (p + err == a·b exactly), which
+   is exact when no intermediate result overflows or underflows. The operands are mantissas
+   (multiples of 2**-53 in [0.5, 1)) or earlier terms of a product of at most three of them
+   (multiples of 2**-106 below 1), and Veltkamp's split keeps those grids: every nonzero
+   intermediate is a multiple of 2**-159 below 4 in magnitude, far inside binary64's normal range.
+   The scalar coefficients c1, c2 (and the count n of the loss) multiply the exact sums as Python
+   integers at the end, so the vectorized products have at most three factors (f·w·w).
 3. Each term t, scaled by its element's exponent E, is again split by `np.frexp` into an integer
    M = m_t·2**53 (|M| < 2**53) and a power of two: t·2**E = M·2**(E + e_t − 53). M is cut into
    M = hi·2**26 + lo (0 <= lo < 2**26, |hi| <= 2**27), and `np.bincount` adds the his and the los
