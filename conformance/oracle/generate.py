@@ -19,6 +19,7 @@ from pathlib import Path
 
 from oracle import spec
 from oracle.ieee import BINARY64, FORMATS, INF, NAN, Format, is_representable, round_exact
+from oracle.training import build_training_suite
 
 SUITE_VERSION = "1.0.0"
 SCHEMA = "regpen-vectors-1"
@@ -833,6 +834,7 @@ def build_all() -> dict[str, str]:
         build_loss_suite(),
         build_config_suite(),
         build_convert_suite(),
+        build_training_suite(),
     ]
     files = {f"{s.operation}.json": serialize(s.document()) for s in suites}
     manifest = {
