@@ -152,19 +152,19 @@ def _rows_rounded(first: np.ndarray, matrix: np.ndarray, w: np.ndarray) -> np.nd
     return out
 
 
-def _columns_rounded(matrix: np.ndarray, r: np.ndarray) -> np.ndarray:
-    """RN64(Σ_i matrix_ij·r_i) for every column j."""
-    column_r = np.broadcast_to(r[:, None], matrix.shape)
-    parts = _expand([matrix, column_r])
+def _columns_rounded(matrix: np.ndarray, other: np.ndarray) -> np.ndarray:
+    """RN64(Σ_i matrix_ij·other_ij) for every column j; `other` is a matrix or a column vector r."""
+    other = np.broadcast_to(other[:, None] if other.ndim == 1 else other, matrix.shape)
+    parts = _expand([matrix, other])
     if parts is None:
-        return np.array([_Sum().add(matrix[:, j], r).rounded() for j in range(matrix.shape[1])])
+        return np.array([_Sum().add(matrix[:, j], other[:, j]).rounded() for j in range(matrix.shape[1])])
     table = np.concatenate(parts, axis=0).T.tolist()
     out = np.empty(matrix.shape[1])
     for j, column in enumerate(table):
         try:
             out[j] = math.fsum(column)
         except (OverflowError, ValueError):
-            out[j] = _Sum().add(matrix[:, j], r).rounded()
+            out[j] = _Sum().add(matrix[:, j], other[:, j]).rounded()
     return out
 
 
@@ -239,7 +239,7 @@ def prepare(x: np.ndarray, y: np.ndarray, penalty: Penalty, fit_intercept: bool,
         xc, yc = x - x_mean, y - y_mean
     else:
         x_mean, y_mean, xc, yc = np.zeros(p), 0.0, x.copy(), y.copy()
-    col_sq = _columns_rounded_squares(xc)
+    col_sq = _columns_rounded(xc, xc)
     y2 = _Sum().add(yc, yc).rounded(Fraction(2, n))
     empty = np.zeros(p)
     problem = Problem(xc, yc, x_mean, y_mean, empty, empty, col_sq, col_sq, tol * y2, float(tol), penalty)
@@ -257,10 +257,6 @@ def retarget(pr: Problem, penalty: Penalty) -> Problem:
     out = copy.copy(pr)
     out.alpha, out.beta, out.denominator, out.penalty = alpha, beta, pr.col_sq + beta, penalty
     return out
-
-
-def _columns_rounded_squares(xc: np.ndarray) -> np.ndarray:
-    return np.array([_Sum().add(xc[:, j], xc[:, j]).rounded() for j in range(xc.shape[1])])
 
 
 def residual(pr: Problem, w: np.ndarray) -> np.ndarray:
@@ -320,7 +316,7 @@ def coordinate_descent(
     trajectory: list[np.ndarray] = []
     gap, converged, k = math.nan, False, 0
     col_sq, alpha, denominator = pr.col_sq.tolist(), pr.alpha.tolist(), pr.denominator.tolist()
-    safe_columns = [_in_safe_range(c) for c in pr.columns]
+    columns = [_Column(c) for c in pr.columns]
     for k in range(1, max_iter + 1):
         d_w_max, w_max = 0.0, 0.0
         for j in range(w.size):
@@ -328,8 +324,7 @@ def coordinate_descent(
             if col_sq[j] == 0:
                 new = 0.0
             else:
-                column = pr.columns[j]
-                rho = _rho(column, r, col_sq[j], old, safe_columns[j])
+                rho = columns[j].rho(r, col_sq[j], old)
                 new = _soft_threshold(rho, alpha[j]) / denominator[j]
             delta = old - new
             if delta != 0 and col_sq[j] != 0:
@@ -347,16 +342,47 @@ def coordinate_descent(
     return w, k, gap, converged, trajectory
 
 
-def _rho(column: np.ndarray, r: np.ndarray, s: float, old: float, safe_column: bool) -> float:
-    """RN64(Σ_i Xc_ij·r_i + s_j·w_j): the fast path of `_Sum` inlined for the inner loop."""
-    if safe_column and math.isfinite(s * old) and _in_safe_range(r, np.array([s, old])):
-        high, low = _two_product(column, r)
-        s_high, s_low = _two_product(np.array([s]), np.array([old]))
-        try:
-            return math.fsum([*high.tolist(), *low.tolist(), float(s_high[0]), float(s_low[0])])
-        except (OverflowError, ValueError):
-            pass
-    return _Sum().add(column, r).add(s, old).rounded()
+_SPLITTER = 2.0**27 + 1.0  # Veltkamp's constant for binary64
+
+
+def _split(a: float) -> tuple[float, float]:
+    c = _SPLITTER * a
+    high = c - (c - a)
+    return high, a - high
+
+
+class _Column:
+    """One column of Xc with its Veltkamp split precomputed: the coordinate update's dot product."""
+
+    def __init__(self, column: np.ndarray) -> None:
+        self.column = column
+        self.safe = _in_safe_range(column)
+        c = _SPLITTER * column
+        self.high = c - (c - column)
+        self.low = column - self.high
+        self.nonzero = column != 0
+
+    def rho(self, r: np.ndarray, s: float, old: float) -> float:
+        """RN64(Σ_i Xc_ij·r_i + s_j·w_j), Dekker's products summed by fsum (SPEC §7.3)."""
+        s_product = s * old
+        if self.safe and (old == 0 or 2.0**-500 <= abs(s_product) <= 2.0**500) and s <= 2.0**250:
+            c = _SPLITTER * r
+            r_high = c - (c - r)
+            r_low = r - r_high
+            product = self.column * r
+            error = ((self.high * r_high - product) + self.high * r_low + self.low * r_high) + self.low * r_low
+            magnitude = np.abs(product)
+            # Exact while no product nears overflow and no nonzero product nears the subnormals.
+            tiny = (magnitude < 2.0**-500) & (r != 0) & self.nonzero
+            if magnitude.max(initial=0.0) <= 2.0**500 and not tiny.any():
+                s_high, s_low = _split(s)
+                o_high, o_low = _split(old)
+                s_error = ((s_high * o_high - s_product) + s_high * o_low + s_low * o_high) + s_low * o_low
+                try:
+                    return math.fsum([*product.tolist(), *error.tolist(), s_product, s_error])
+                except (OverflowError, ValueError):
+                    pass
+        return _Sum().add(self.column, r).add(s, old).rounded()
 
 
 def lipschitz_step(pr: Problem) -> float:
