@@ -242,7 +242,7 @@ def lambda_max(
 ) -> float:
     """The smallest strength s at which `make_penalty(s)` makes every penalized coefficient 0.
 
-    RN64(max_j 2·|Σ_i Xc_ij·yc_i| / (n·f_j·c1)), c1 the L1 part of `make_penalty(1)` (SPEC §7.8)."""
+    RU64(max_j 2·|Σ_i Xc_ij·yc_i| / (n·f_j·c1)), c1 the L1 part of `make_penalty(1)` (SPEC §7.8)."""
     features, targets = _as_float64(x), _as_float64(y)
     unit = (make_penalty or L1)(1.0)
     _training.validate(features, targets, unit, "cd", 1, 0.0)
@@ -256,7 +256,9 @@ def lambda_max(
         if f > 0:
             dot = _training._Sum().add(pr.xc[:, j], pr.yc).exact()
             best = max(best, 2 * abs(Fraction(dot)) / (pr.n * Fraction(f) * Fraction(c1)))
-    return _training._round(best)
+    top = _training._round(best)
+    # Rounded up, so that w = 0 is optimal at lambda_max itself (the exact value is rarely a float).
+    return float(np.nextafter(top, math.inf)) if Fraction(top) < best else top
 
 
 def geometric_ratio(eps: float, n_strengths: int) -> float:
