@@ -123,7 +123,12 @@ def validate(
 
 
 def prepare(
-    x: Sequence[float], shape: tuple[int, int], y: Sequence[float], penalty: Penalty, fit_intercept: bool, tol: float
+    x: Sequence[float],
+    shape: tuple[int, int],
+    y: Sequence[float],
+    penalty: Penalty,
+    fit_intercept: bool,
+    tol: float,
 ) -> Problem:
     n, p = shape
     rows = [list(x[i * p : (i + 1) * p]) for i in range(n)]
@@ -150,7 +155,9 @@ def prepare(
 
 def residual(pr: Problem, w: Sequence[float]) -> list[float]:
     """r_i = RN64(yc_i − Σ_j Xc_ij·w_j), each row one correctly rounded reduction."""
-    return [rn_sum([(1, (pr.yc[i],))] + [(-1, (pr.xc[i][j], w[j])) for j in range(pr.p)]) for i in range(pr.n)]
+    return [
+        rn_sum([(1, (pr.yc[i],))] + [(-1, (pr.xc[i][j], w[j])) for j in range(pr.p)]) for i in range(pr.n)
+    ]
 
 
 def column_dots(pr: Problem, r: Sequence[float]) -> list[float]:
@@ -186,7 +193,9 @@ def intercept(pr: Problem, w: Sequence[float], fit_intercept: bool) -> float:
     return rn_sum([(1, (pr.y_mean,))] + [(-1, (m, wj)) for m, wj in zip(pr.x_mean, w, strict=True)])
 
 
-def coordinate_descent(pr: Problem, w: list[float], max_iter: int) -> tuple[list[float], int, float, bool, list]:
+def coordinate_descent(
+    pr: Problem, w: list[float], max_iter: int
+) -> tuple[list[float], int, float, bool, list]:
     r = residual(pr, w)
     trajectory = []
     gap, converged, k = NAN, False, 0
@@ -229,7 +238,7 @@ def proximal_gradient(
     v, t = list(w), 1.0
     trajectory = []
     gap, converged, k = NAN, False, 0
-    for k in range(1, max_iter + 1):
+    for k in range(1, max_iter + 1):  # noqa: B007 - k is the iteration count returned
         u_v = column_dots(pr, residual(pr, v))
         g = [div(mul(-2.0, uj, F), nf, F) for uj in u_v]
         z = [sub(vj, mul(gamma, gj, F), F) for vj, gj in zip(v, g, strict=True)]
@@ -282,16 +291,19 @@ def _problem_data(rng, n: int, p: int, constant_column: int | None = None) -> tu
             x[i * p + constant_column] = 1.5
     w_true = [rng.choice([0.0, 0.0, 1.0, -2.0, 0.5]) for _ in range(p)]
     y = [
-        round((sum(x[i * p + j] * w_true[j] for j in range(p)) + 3.0 + rng.uniform(-0.5, 0.5)) * 2**20) / 2**20
+        round((sum(x[i * p + j] * w_true[j] for j in range(p)) + 3.0 + rng.uniform(-0.5, 0.5)) * 2**20)
+        / 2**20
         for i in range(n)
     ]
     return x, y
 
 
-TRAINING_NOTE = "A model fit (SPEC §7): the coefficients after every iteration, the final fit, n_iter and gap."
+TRAINING_NOTE = (
+    "A model fit (SPEC §7): the coefficients after every iteration, the final fit, n_iter and gap."
+)
 
 
-def build_training_suite():  # noqa: ANN201 - the generator's Suite, imported lazily (no cycle)
+def build_training_suite():
     import random
 
     from oracle import spec
@@ -337,7 +349,9 @@ def build_training_suite():  # noqa: ANN201 - the generator's Suite, imported la
             test["flags"] = sorted({*test["flags"], "penalty_factor"})
 
         def compute() -> dict[str, object]:
-            fit = train(x, shape, y, spec.make_penalty(type_, params, factor), solver, fit_intercept, max_iter, tol)
+            fit = train(
+                x, shape, y, spec.make_penalty(type_, params, factor), solver, fit_intercept, max_iter, tol
+            )
             return {
                 "trajectory": [hex_list(w, "float64") for w in fit.trajectory],
                 "coef": hex_list(fit.coef, "float64"),
@@ -366,22 +380,72 @@ def build_training_suite():  # noqa: ANN201 - the generator's Suite, imported la
             for fit_intercept in (True, False):
                 x, y = _problem_data(rng, 7, 4)
                 label = f"{type_} {params}" + (" with factors" if factor else "")
-                case(tests, f"{label}, intercept {fit_intercept}", x, (7, 4), y, type_, params, factor, solver,
-                     fit_intercept, max_iter=6 if solver == "cd" else 5)
+                case(
+                    tests,
+                    f"{label}, intercept {fit_intercept}",
+                    x,
+                    (7, 4),
+                    y,
+                    type_,
+                    params,
+                    factor,
+                    solver,
+                    fit_intercept,
+                    max_iter=6 if solver == "cd" else 5,
+                )
 
     rng = random.Random("training/shapes")
-    tests = suite.group("shapes", "Allowed corner cases: a constant column, p > n, one sample, lam = 0, lam past lambda_max.")
+    tests = suite.group(
+        "shapes", "Allowed corner cases: a constant column, p > n, one sample, lam = 0, lam past lambda_max."
+    )
     x, y = _problem_data(rng, 6, 3, constant_column=1)
-    case(tests, "a constant column gets coefficient 0 (its centred column is zero)", x, (6, 3), y, "l1", {"lam": 0.1})
+    case(
+        tests,
+        "a constant column gets coefficient 0 (its centred column is zero)",
+        x,
+        (6, 3),
+        y,
+        "l1",
+        {"lam": 0.1},
+    )
     x, y = _problem_data(rng, 3, 6)
     case(tests, "p > n, lasso", x, (3, 6), y, "l1", {"lam": 0.05}, max_iter=10)
-    case(tests, "p > n, fista", x, (3, 6), y, "elastic_net", {"l1": 0.05, "l2": 0.01}, solver="fista", max_iter=6)
+    case(
+        tests,
+        "p > n, fista",
+        x,
+        (3, 6),
+        y,
+        "elastic_net",
+        {"l1": 0.05, "l2": 0.01},
+        solver="fista",
+        max_iter=6,
+    )
     x, y = _problem_data(rng, 1, 2)
     case(tests, "one sample with an intercept: everything centred to zero", x, (1, 2), y, "l1", {"lam": 0.1})
     x, y = _problem_data(rng, 5, 2)
-    case(tests, "lam = 0 (least squares), tol = 0: stops only when the gap is <= 0", x, (5, 2), y, "l1", {"lam": 0.0}, tol=0.0)
+    case(
+        tests,
+        "lam = 0 (least squares), tol = 0: stops only when the gap is <= 0",
+        x,
+        (5, 2),
+        y,
+        "l1",
+        {"lam": 0.0},
+        tol=0.0,
+    )
     case(tests, "lam beyond lambda_max: all zero, converged at once", x, (5, 2), y, "l1", {"lam": 1e3})
-    case(tests, "tol = 0 never converges: a full trajectory", x, (5, 2), y, "l2", {"lam": 0.1}, solver="ista", tol=0.0)
+    case(
+        tests,
+        "tol = 0 never converges: a full trajectory",
+        x,
+        (5, 2),
+        y,
+        "l2",
+        {"lam": 0.1},
+        solver="ista",
+        tol=0.0,
+    )
 
     tests = suite.group("invalid", "Bad input, in SPEC §7.6's check order.")
     x, y = _problem_data(rng, 4, 2)
@@ -399,6 +463,14 @@ def build_training_suite():  # noqa: ANN201 - the generator's Suite, imported la
     case(tests, "max_iter = 0", x, (4, 2), y, "l1", {"lam": 0.1}, max_iter=0)
     case(tests, "negative tol", x, (4, 2), y, "l1", {"lam": 0.1}, tol=-1e-4)
     case(tests, "a negative lambda is rejected when the penalty is built", x, (4, 2), y, "l1", {"lam": -0.1})
-    case(tests, "NaN in X with an unknown solver: the option is checked first", nan_x, (4, 2), y, "l1", {"lam": 0.1},
-         solver="newton")
+    case(
+        tests,
+        "NaN in X with an unknown solver: the option is checked first",
+        nan_x,
+        (4, 2),
+        y,
+        "l1",
+        {"lam": 0.1},
+        solver="newton",
+    )
     return suite

@@ -16,14 +16,16 @@ from regpen.model import PenalizedRegression, lambda_max, regularization_path
 
 pytest.importorskip("sklearn")
 
-from sklearn.datasets import load_diabetes  # noqa: E402
-from sklearn.linear_model import ElasticNet, Lasso, Ridge, enet_path, lasso_path  # noqa: E402
+from sklearn.datasets import load_diabetes
+from sklearn.linear_model import ElasticNet, Lasso, Ridge, enet_path, lasso_path
 
 TOL = 1e-12  # relative duality gap for both libraries (each in its own, equivalent, scale)
 RELATIVE = 1e-9
 
 
-def enet_objective(x: np.ndarray, y: np.ndarray, coef: np.ndarray, b: float, alpha: float, ratio: float) -> float:
+def enet_objective(
+    x: np.ndarray, y: np.ndarray, coef: np.ndarray, b: float, alpha: float, ratio: float
+) -> float:
     r = y - x @ coef - b
     return r @ r / (2 * len(y)) + alpha * ratio * np.abs(coef).sum() + alpha * (1 - ratio) / 2 * coef @ coef
 
@@ -66,16 +68,24 @@ CASES = [
     ("wide 200x1000", 0.2, 1.0, True),
     ("wide 200x1000", 0.2, 0.7, False),
 ]
-DATA = {"diabetes": diabetes, "tall 1000x200": lambda: sparse_problem(1000, 200), "wide 200x1000": lambda: sparse_problem(200, 1000)}
+DATA = {
+    "diabetes": diabetes,
+    "tall 1000x200": lambda: sparse_problem(1000, 200),
+    "wide 200x1000": lambda: sparse_problem(200, 1000),
+}
 
 
 @pytest.mark.parametrize(("name", "fraction", "ratio", "fit_intercept"), CASES)
-def test_lasso_and_elastic_net_match_scikit_learn(name: str, fraction: float, ratio: float, fit_intercept: bool) -> None:
+def test_lasso_and_elastic_net_match_scikit_learn(
+    name: str, fraction: float, ratio: float, fit_intercept: bool
+) -> None:
     x, y = DATA[name]()
     alpha = fraction * alpha_max(x, y, fit_intercept) / ratio
     make = Lasso(alpha=alpha) if ratio == 1 else ElasticNet(alpha=alpha, l1_ratio=ratio)
     theirs = make.set_params(fit_intercept=fit_intercept, tol=TOL, max_iter=100_000).fit(x, y)
-    ours = PenalizedRegression(regpen.from_sklearn(alpha, ratio), fit_intercept=fit_intercept, tol=TOL, max_iter=10_000)
+    ours = PenalizedRegression(
+        regpen.from_sklearn(alpha, ratio), fit_intercept=fit_intercept, tol=TOL, max_iter=10_000
+    )
     ours.fit(x, y)
     assert ours.converged_
     assert_same_solution(
@@ -86,12 +96,16 @@ def test_lasso_and_elastic_net_match_scikit_learn(name: str, fraction: float, ra
     )
 
 
-@pytest.mark.parametrize(("name", "fit_intercept"), [("diabetes", True), ("diabetes", False), ("tall 1000x200", True)])
+@pytest.mark.parametrize(
+    ("name", "fit_intercept"), [("diabetes", True), ("diabetes", False), ("tall 1000x200", True)]
+)
 def test_ridge_matches_scikit_learn(name: str, fit_intercept: bool) -> None:
     x, y = DATA[name]()
     alpha = 0.5
     theirs = Ridge(alpha=alpha, fit_intercept=fit_intercept, solver="cholesky").fit(x, y)
-    ours = PenalizedRegression(regpen.L2(alpha / len(y)), fit_intercept=fit_intercept, tol=TOL, max_iter=10_000)
+    ours = PenalizedRegression(
+        regpen.L2(alpha / len(y)), fit_intercept=fit_intercept, tol=TOL, max_iter=10_000
+    )
     ours.fit(x, y)
     f_ours = ridge_objective(x, y, ours.coef_, ours.intercept_, alpha)
     f_theirs = ridge_objective(x, y, theirs.coef_, theirs.intercept_, alpha)
@@ -105,7 +119,7 @@ def test_paths_match_lasso_path_and_enet_path(ratio: float, fit_intercept: bool)
     x, y = diabetes()
     # scikit-learn's paths fit no intercept: give them the centred data that regpen centres itself.
     xc, yc = (x - x.mean(0), y - y.mean()) if fit_intercept else (x, y)
-    family = (lambda s: regpen.from_sklearn(s, ratio))  # noqa: E731
+    family = lambda s: regpen.from_sklearn(s, ratio)  # noqa: E731
     top = lambda_max(x, y, family, fit_intercept=fit_intercept)
     assert top == pytest.approx(alpha_max(x, y, fit_intercept) / ratio, rel=1e-12)
     # The diabetes features are correlated: below 1e-2·lambda_max regpen's CD (like scikit-learn's,

@@ -49,7 +49,9 @@ def test_pipeline_grid_search_and_cross_validation() -> None:
     assert pipeline.fit(x, y).score(x, y) > 0.95
     grid = {"penalizedregression__penalty": [regpen.L1(10.0), regpen.L1(0.01), regpen.L2(0.01)]}
     search = GridSearchCV(pipeline, grid, cv=3).fit(x, y)
-    assert search.best_params_["penalizedregression__penalty"] != regpen.L1(10.0)  # that one zeroes everything
+    assert search.best_params_["penalizedregression__penalty"] != regpen.L1(
+        10.0
+    )  # that one zeroes everything
     scores = cross_val_score(PenalizedRegression(regpen.L1(0.01)), x, y, cv=4)
     assert scores.shape == (4,) and np.all(scores > 0.9)
 
@@ -126,7 +128,9 @@ def test_regularization_path_with_and_without_intercept(fit_intercept: bool) -> 
     if not fit_intercept:
         assert np.all(path.intercepts == 0)
     # Each point is the fit at that strength, warm start or not.
-    last = PenalizedRegression(regpen.L1(path.strengths[-1]), fit_intercept=fit_intercept, tol=1e-10).fit(x, y)
+    last = PenalizedRegression(regpen.L1(path.strengths[-1]), fit_intercept=fit_intercept, tol=1e-10).fit(
+        x, y
+    )
     np.testing.assert_allclose(path.coefs[-1], last.coef_, atol=1e-6)
 
 

@@ -7,12 +7,12 @@ from typing import Any
 
 import numpy as np
 import pytest
+from test_vectors import make_penalty
 
 import regpen
 from regpen._training import train
 
 from conftest import decode, load_tests
-from test_vectors import make_penalty
 
 TESTS = load_tests("training.json")
 

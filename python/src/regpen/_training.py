@@ -141,7 +141,9 @@ def _rows_rounded(first: np.ndarray, matrix: np.ndarray, w: np.ndarray) -> np.nd
     """RN64(first_i − Σ_j matrix_ij·w_j) for every row i."""
     parts = _expand([matrix, np.broadcast_to(w, matrix.shape)])
     if parts is None:
-        return np.array([_Sum().add(first[i]).add(matrix[i], w, sign=-1).rounded() for i in range(len(first))])
+        return np.array(
+            [_Sum().add(first[i]).add(matrix[i], w, sign=-1).rounded() for i in range(len(first))]
+        )
     table = np.concatenate([first[:, None], -parts[0], -parts[1]], axis=1).tolist()
     out = np.empty(len(first))
     for i, row in enumerate(table):
@@ -180,7 +182,9 @@ def validate(x: np.ndarray, y: np.ndarray, penalty: Penalty, solver: str, max_it
     if not (isinstance(tol, (int, float, np.floating)) and math.isfinite(tol) and tol >= 0):
         raise InvalidArgumentError(f"tol must be finite and >= 0, got {tol!r}")
     if x.ndim != 2 or y.ndim != 1 or x.shape[0] != y.shape[0]:
-        raise ShapeMismatchError(f"X must be (n, p) and y (n,) with the same n, got X {x.shape} and y {y.shape}")
+        raise ShapeMismatchError(
+            f"X must be (n, p) and y (n,) with the same n, got X {x.shape} and y {y.shape}"
+        )
     factor = penalty.penalty_factor
     if factor is not None and factor.size != x.shape[1]:
         raise ShapeMismatchError(f"penalty_factor has {factor.size} entries for {x.shape[1]} features")
@@ -370,7 +374,9 @@ class _Column:
             r_high = c - (c - r)
             r_low = r - r_high
             product = self.column * r
-            error = ((self.high * r_high - product) + self.high * r_low + self.low * r_high) + self.low * r_low
+            error = (
+                (self.high * r_high - product) + self.high * r_low + self.low * r_high
+            ) + self.low * r_low
             magnitude = np.abs(product)
             # Exact while no product nears overflow and no nonzero product nears the subnormals.
             tiny = (magnitude < 2.0**-500) & (r != 0) & self.nonzero
@@ -398,7 +404,7 @@ def proximal_gradient(
     v, t = w.copy(), 1.0
     trajectory: list[np.ndarray] = []
     gap, converged, k = math.nan, False, 0
-    for k in range(1, max_iter + 1):
+    for k in range(1, max_iter + 1):  # noqa: B007 - k is the iteration count returned
         g = (-2.0 * column_dots(pr, residual(pr, v))) / nf
         z = v - gamma * g
         w_new = np.asarray(pr.penalty.prox(z, gamma), dtype=np.float64)

@@ -65,7 +65,9 @@ except ImportError:  # pragma: no cover - exercised only where scikit-learn is a
 
     def check_is_fitted(estimator: object) -> None:
         if not hasattr(estimator, "coef_"):
-            raise NotFittedError(f"This {type(estimator).__name__} instance is not fitted yet; call fit first.")
+            raise NotFittedError(
+                f"This {type(estimator).__name__} instance is not fitted yet; call fit first."
+            )
 
     def column_or_1d(y: object, *, warn: bool = False) -> np.ndarray:
         array = np.asarray(y)
@@ -79,8 +81,10 @@ except ImportError:  # pragma: no cover - exercised only where scikit-learn is a
         if reset:
             estimator.n_features_in_ = array.shape[1] if array.ndim == 2 else 0
         elif array.ndim == 2 and array.shape[1] != estimator.n_features_in_:
-            raise ValueError(f"X has {array.shape[1]} features, but {type(estimator).__name__} "
-                             f"is expecting {estimator.n_features_in_} features as input.")
+            raise ValueError(
+                f"X has {array.shape[1]} features, but {type(estimator).__name__} "
+                f"is expecting {estimator.n_features_in_} features as input."
+            )
         return array
 
 
@@ -90,7 +94,9 @@ def _as_float64(a: object) -> np.ndarray:
 
     array = np.asarray(a)
     if array.dtype.kind not in "fiu" or array.dtype == np.float16:
-        raise InvalidDtypeError(f"training data must be numbers (float64, float32 or integers), got {array.dtype}")
+        raise InvalidDtypeError(
+            f"training data must be numbers (float64, float32 or integers), got {array.dtype}"
+        )
     return array.astype(np.float64)
 
 
@@ -238,7 +244,11 @@ class RegularizationPath:
 
 
 def lambda_max(
-    x: object, y: object, make_penalty: Callable[[float], Penalty] | None = None, *, fit_intercept: bool = True
+    x: object,
+    y: object,
+    make_penalty: Callable[[float], Penalty] | None = None,
+    *,
+    fit_intercept: bool = True,
 ) -> float:
     """The smallest strength s at which `make_penalty(s)` makes every penalized coefficient 0.
 
@@ -328,12 +338,12 @@ def regularization_path(
     for strength in _progress(values.tolist(), progress, "regularization path"):
         penalty = build(float(strength))
         problem = _training.retarget(base, penalty)
-        fit = _training.train(
-            features, targets, penalty, solver=solver, fit_intercept=fit_intercept, max_iter=max_iter, tol=tol,
-            coef_init=warm, problem=problem,
-        )  # fmt: skip
+        options = {"solver": solver, "fit_intercept": fit_intercept, "max_iter": max_iter, "tol": tol}
+        fit = _training.train(features, targets, penalty, coef_init=warm, problem=problem, **options)
         if not fit.converged:
-            warnings.warn(f"strength {strength:.6g}: " + _not_converged(fit), ConvergenceWarning, stacklevel=2)
+            warnings.warn(
+                f"strength {strength:.6g}: " + _not_converged(fit), ConvergenceWarning, stacklevel=2
+            )
         warm = fit.coef
         coefs.append(fit.coef.copy())
         intercepts.append(fit.intercept)
