@@ -5,7 +5,8 @@ Every reduction is correctly rounded: each product is split exactly into two bin
 an exact value is needed rather than its rounding (means divided by n, the duality gap), the exact
 total is recovered as a short expansion of fsum results. Inputs outside the range where Dekker's
 product is exact, or non-finite values, take a `fractions` fallback. Every other step is one IEEE
-operation on Python floats or numpy arrays (never fused), in the order SPEC §7 states.
+operation on Python floats or numpy arrays (never fused), in the order SPEC §7 states. An exact
+zero rounds to +0 (fsum returns −0 when every term is −0, hence the `+ 0.0` after each fsum).
 """
 
 from __future__ import annotations
@@ -120,7 +121,7 @@ class _Sum:
     def rounded(self, scale: Fraction = Fraction(1)) -> float:
         if not self.fractions and scale == 1:
             try:
-                return math.fsum(self.values)  # correctly rounded: the fast, common case
+                return math.fsum(self.values) + 0.0  # correctly rounded; + 0.0 turns −0 into +0
             except (OverflowError, ValueError):
                 pass
         total = self.exact()
@@ -148,7 +149,7 @@ def _rows_rounded(first: np.ndarray, matrix: np.ndarray, w: np.ndarray) -> np.nd
     out = np.empty(len(first))
     for i, row in enumerate(table):
         try:
-            out[i] = math.fsum(row)
+            out[i] = math.fsum(row) + 0.0
         except (OverflowError, ValueError):
             out[i] = _Sum().add(first[i]).add(matrix[i], w, sign=-1).rounded()
     return out
@@ -164,7 +165,7 @@ def _columns_rounded(matrix: np.ndarray, other: np.ndarray) -> np.ndarray:
     out = np.empty(matrix.shape[1])
     for j, column in enumerate(table):
         try:
-            out[j] = math.fsum(column)
+            out[j] = math.fsum(column) + 0.0
         except (OverflowError, ValueError):
             out[j] = _Sum().add(matrix[:, j], other[:, j]).rounded()
     return out
@@ -385,7 +386,7 @@ class _Column:
                 o_high, o_low = _split(old)
                 s_error = ((s_high * o_high - s_product) + s_high * o_low + s_low * o_high) + s_low * o_low
                 try:
-                    return math.fsum([*product.tolist(), *error.tolist(), s_product, s_error])
+                    return math.fsum([*product.tolist(), *error.tolist(), s_product, s_error]) + 0.0
                 except (OverflowError, ValueError):
                     pass
         return _Sum().add(self.column, r).add(s, old).rounded()
