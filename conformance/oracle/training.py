@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from oracle.ieee import BINARY64, INF, NAN, add, div, mul, round_exact, sub
@@ -140,17 +140,23 @@ def prepare(
         yc = [sub(v, y_mean, F) for v in y]
     else:
         x_mean, y_mean, xc, yc = [0.0] * p, 0.0, rows, list(y)
-    nf = float(n)
+    col_sq = [rn_sum([(1, (xc[i][j], xc[i][j])) for i in range(n)]) for j in range(p)]
+    y2 = rn_sum([(1, (v, v)) for v in yc], Fraction(2, n))
+    tau = mul(tol, y2, F)
+    base = Problem(n, p, xc, yc, x_mean, y_mean, [], [], col_sq, [], tau, penalty, tol)
+    return prepare_constants(base, penalty)
+
+
+def prepare_constants(pr: Problem, penalty: Penalty) -> Problem:
+    """The per-coordinate constants of §7.2 for `penalty` on already centred data."""
+    nf = float(pr.n)
     half_n = div(nf, 2.0, F)
-    factors = list(penalty.penalty_factor) if penalty.penalty_factor is not None else [1.0] * p
+    factors = list(penalty.penalty_factor) if penalty.penalty_factor is not None else [1.0] * pr.p
     c1, c2 = penalty.coefficient("l1"), penalty.coefficient("l2")
     alpha = [mul(mul(c1, f, F), half_n, F) for f in factors]
     beta = [mul(mul(c2, f, F), nf, F) for f in factors]
-    col_sq = [rn_sum([(1, (xc[i][j], xc[i][j])) for i in range(n)]) for j in range(p)]
-    denominator = [add(s, b, F) for s, b in zip(col_sq, beta, strict=True)]
-    y2 = rn_sum([(1, (v, v)) for v in yc], Fraction(2, n))
-    tau = mul(tol, y2, F)
-    return Problem(n, p, xc, yc, x_mean, y_mean, alpha, beta, col_sq, denominator, tau, penalty, tol)
+    denominator = [add(s, b, F) for s, b in zip(pr.col_sq, beta, strict=True)]
+    return replace(pr, alpha=alpha, beta=beta, denominator=denominator, penalty=penalty)
 
 
 def residual(pr: Problem, w: Sequence[float]) -> list[float]:
@@ -280,6 +286,90 @@ def train(
     return Fit(w, intercept(pr, w, fit_intercept), k, gap, converged, trajectory)
 
 
+# ---------------------------------------------------------------- the path (SPEC §7.8)
+
+
+def scaled(unit: Penalty, s: float) -> Penalty:
+    """The family member at strength s: every parameter of P(1) times s (one rounding each)."""
+    return Penalty(unit.type, {k: mul(s, v, F) for k, v in unit.params.items()}, unit.penalty_factor)
+
+
+def lambda_max(pr: Problem, unit: Penalty) -> float:
+    c1 = unit.coefficient("l1")
+    if c1 == 0:
+        raise SpecError("invalid_argument")
+    factors = unit.penalty_factor if unit.penalty_factor is not None else (1.0,) * pr.p
+    best = Fraction(0)
+    for j, f in enumerate(factors):
+        if f > 0:
+            dot = exact_sum([(1, (pr.xc[i][j], pr.yc[i])) for i in range(pr.n)])
+            best = max(best, 2 * abs(dot) / (pr.n * Fraction(f) * Fraction(c1)))
+    top = _rn(best)
+    return math.nextafter(top, INF) if Fraction(top) < best else top  # RU: w = 0 optimal at the top
+
+
+def geometric_ratio(eps: float, n_strengths: int) -> float:
+    """RN64(eps^(1/(K−1))): the float q whose rounding interval holds the real root, by exact powers."""
+    steps = n_strengths - 1
+    q = eps ** (1.0 / steps)  # a starting guess only; the loop decides exactly
+    while True:
+        below = (Fraction(q) + Fraction(math.nextafter(q, 0.0))) / 2
+        above = (Fraction(q) + Fraction(math.nextafter(q, 2.0))) / 2
+        if below**steps > Fraction(eps):
+            q = math.nextafter(q, 0.0)
+        elif above**steps < Fraction(eps):
+            q = math.nextafter(q, 2.0)
+        else:
+            return q
+
+
+def path(
+    x: Sequence[float],
+    shape: tuple[int, int],
+    y: Sequence[float],
+    unit: Penalty,
+    strengths: Sequence[float] | None,
+    n_strengths: int,
+    eps: float,
+    solver: str,
+    fit_intercept: bool,
+    max_iter: int,
+    tol: float,
+) -> list[tuple[float, Fit]]:
+    """SPEC §7.8, checks in its order: options, the grid, the data, then lambda_max."""
+    if solver not in SOLVERS or max_iter < 1 or not (math.isfinite(tol) and tol >= 0):
+        raise SpecError("invalid_argument")
+    if strengths is None:
+        if n_strengths < 1:
+            raise SpecError("invalid_argument")
+        if not (math.isfinite(eps) and 0 < eps < 1):
+            raise SpecError("invalid_lambda")
+    elif not strengths or not all(math.isfinite(s) and s > 0 for s in strengths):
+        raise SpecError("invalid_lambda")
+    validate(x, shape, y, unit, solver, max_iter, tol)
+    base = prepare(x, shape, y, unit, fit_intercept, tol)
+    if strengths is None:
+        top = lambda_max(base, unit)
+        if top == 0:
+            raise SpecError("invalid_lambda")
+        grid = [top]
+        q = geometric_ratio(eps, n_strengths) if n_strengths > 1 else 1.0
+        for _ in range(n_strengths - 1):
+            grid.append(mul(grid[-1], q, F))
+        strengths = grid
+    out = []
+    w = [0.0] * base.p
+    for s in strengths:
+        penalty = scaled(unit, s)
+        pr = prepare_constants(base, penalty)
+        if solver == "cd":
+            w, k, gap, converged, trajectory = coordinate_descent(pr, list(w), max_iter)
+        else:
+            w, k, gap, converged, trajectory = proximal_gradient(pr, list(w), max_iter, solver == "fista")
+        out.append((s, Fit(list(w), intercept(pr, w, fit_intercept), k, gap, converged, trajectory)))
+    return out
+
+
 # ---------------------------------------------------------------- vectors (training.json)
 
 
@@ -301,6 +391,7 @@ def _problem_data(rng, n: int, p: int, constant_column: int | None = None) -> tu
 TRAINING_NOTE = (
     "A model fit (SPEC §7): the coefficients after every iteration, the final fit, n_iter and gap."
 )
+PATH_NOTE = "A regularization path (SPEC §7.8): lambda_max, the geometric grid and warm-started fits."
 
 
 def build_training_suite():
@@ -312,7 +403,7 @@ def build_training_suite():
     class TrainingSuite(Suite):
         def document(self) -> dict:
             document = super().document()
-            document["notes"] = {**document["notes"], "training": TRAINING_NOTE}
+            document["notes"] = {**document["notes"], "training": TRAINING_NOTE, "path": PATH_NOTE}
             return document
 
     suite = TrainingSuite("training")
@@ -472,5 +563,116 @@ def build_training_suite():
         "l1",
         {"lam": 0.1},
         solver="newton",
+    )
+
+    def path_case(
+        tests: list[dict],
+        comment: str,
+        x: list[float],
+        shape: tuple[int, int],
+        y: list[float],
+        type_: str,
+        params: dict[str, float],
+        factor: list[float] | None = None,
+        strengths: list[float] | None = None,
+        n_strengths: int = 5,
+        eps: float = 0.05,
+        solver: str = "cd",
+        fit_intercept: bool = True,
+        max_iter: int = 10,
+        tol: float = 1e-4,
+    ) -> None:
+        test: dict[str, object] = {"id": "", "comment": comment, "flags": ["path", "training"]}
+        test["operation"] = "path"
+        test["dtype"] = "float64"
+        test["penalty"] = raw_penalty_json(type_, params, factor)
+        grid: dict[str, object] = (
+            {"n_strengths": n_strengths, "eps": hex_value(eps, "float64")}
+            if strengths is None
+            else {"strengths": hex_list(strengths, "float64")}
+        )
+        test["args"] = {
+            "x": hex_list(x, "float64"),
+            "x_shape": list(shape),
+            "y": hex_list(y, "float64"),
+            **grid,
+            "solver": solver,
+            "fit_intercept": fit_intercept,
+            "max_iter": max_iter,
+            "tol": hex_value(tol, "float64"),
+        }
+        if factor is not None:
+            test["flags"] = sorted({*test["flags"], "penalty_factor"})
+
+        def compute() -> dict[str, object]:
+            unit = spec.make_penalty(type_, params, factor)
+            points = path(
+                x, shape, y, unit, strengths, n_strengths, eps, solver, fit_intercept, max_iter, tol
+            )
+            return {
+                "strengths": hex_list([s for s, _ in points], "float64"),
+                "coefs": [hex_list(fit.coef, "float64") for _, fit in points],
+                "intercepts": hex_list([fit.intercept for _, fit in points], "float64"),
+                "n_iters": [fit.n_iter for _, fit in points],
+                "gaps": hex_list([fit.gap for _, fit in points], "float64"),
+            }
+
+        key, result = run_case(compute)
+        test[key] = result
+        if key == "expected_error":
+            test["flags"] = sorted({*test["flags"], "invalid"})
+        tests.append(test)
+
+    rng = random.Random("training/path")
+    tests = suite.group(
+        "path",
+        "Regularization paths: the family P(s) scales every parameter of the penalty given (P(1)) by s.",
+    )
+    x, y = _problem_data(rng, 8, 4)
+    path_case(
+        tests,
+        "lasso, default grid from lambda_max (rounded up: all zero first)",
+        x,
+        (8, 4),
+        y,
+        "l1",
+        {"lam": 1.0},
+    )
+    path_case(
+        tests,
+        "elastic net with a factor 0, no intercept, fista, warm starts",
+        x,
+        (8, 4),
+        y,
+        "elastic_net",
+        {"l1": 0.5, "l2": 0.25},
+        [1.0, 0.0, 2.0, 1.0],
+        n_strengths=3,
+        eps=0.1,
+        solver="fista",
+        fit_intercept=False,
+        max_iter=4,
+    )
+    path_case(
+        tests,
+        "ridge on given strengths, ista",
+        x,
+        (8, 4),
+        y,
+        "l2",
+        {"lam": 1.0},
+        strengths=[1.0, 0.25],
+        solver="ista",
+        max_iter=3,
+    )
+    path_case(
+        tests, "one point: the grid is lambda_max alone", x, (8, 4), y, "l1", {"lam": 2.0}, n_strengths=1
+    )
+    path_case(tests, "a zero strength in the grid", x, (8, 4), y, "l1", {"lam": 1.0}, strengths=[1.0, 0.0])
+    path_case(tests, "eps = 1", x, (8, 4), y, "l1", {"lam": 1.0}, eps=1.0)
+    path_case(tests, "n_strengths = 0", x, (8, 4), y, "l1", {"lam": 1.0}, n_strengths=0)
+    path_case(tests, "ridge has no lambda_max: strengths are needed", x, (8, 4), y, "l2", {"lam": 1.0})
+    path_case(
+        tests, "constant y with an intercept: lambda_max is 0", x, (8, 4), [2.5] * 8, "l1", {"lam": 1.0}
     )
     return suite

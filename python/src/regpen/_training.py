@@ -176,12 +176,20 @@ def _columns_rounded(matrix: np.ndarray, other: np.ndarray) -> np.ndarray:
 
 def validate(x: np.ndarray, y: np.ndarray, penalty: Penalty, solver: str, max_iter: int, tol: float) -> None:
     """SPEC §7.6's checks after the dtypes, in order."""
+    validate_options(solver, max_iter, tol)
+    validate_data(x, y, penalty)
+
+
+def validate_options(solver: str, max_iter: int, tol: float) -> None:
     if solver not in SOLVERS:
         raise InvalidArgumentError(f"solver must be one of {SOLVERS}, got {solver!r}")
     if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)) or max_iter < 1:
         raise InvalidArgumentError(f"max_iter must be an integer >= 1, got {max_iter!r}")
     if not (isinstance(tol, (int, float, np.floating)) and math.isfinite(tol) and tol >= 0):
         raise InvalidArgumentError(f"tol must be finite and >= 0, got {tol!r}")
+
+
+def validate_data(x: np.ndarray, y: np.ndarray, penalty: Penalty) -> None:
     if x.ndim != 2 or y.ndim != 1 or x.shape[0] != y.shape[0]:
         raise ShapeMismatchError(
             f"X must be (n, p) and y (n,) with the same n, got X {x.shape} and y {y.shape}"

@@ -255,12 +255,15 @@ def lambda_max(
     RU64(max_j 2·|Σ_i Xc_ij·yc_i| / (n·f_j·c1)), c1 the L1 part of `make_penalty(1)` (SPEC §7.8)."""
     features, targets = _as_float64(x), _as_float64(y)
     unit = (make_penalty or L1)(1.0)
-    _training.validate(features, targets, unit, "cd", 1, 0.0)
+    _training.validate_data(features, targets, unit)
+    return _lambda_max(_training.prepare(features, targets, unit, fit_intercept, 0.0), unit)
+
+
+def _lambda_max(pr: _training.Problem, unit: Penalty) -> float:
     c1, _ = _training._coefficients(unit)
     if c1 == 0:
         raise InvalidArgumentError("a penalty without an L1 part has no lambda_max: give the strengths")
-    pr = _training.prepare(features, targets, unit, fit_intercept, 0.0)
-    factors = unit.penalty_factor if unit.penalty_factor is not None else np.ones(features.shape[1])
+    factors = unit.penalty_factor if unit.penalty_factor is not None else np.ones(pr.xc.shape[1])
     best = Fraction(0)
     for j, f in enumerate(factors.tolist()):
         if f > 0:
@@ -288,12 +291,16 @@ def geometric_ratio(eps: float, n_strengths: int) -> float:
     raise AssertionError("the root did not settle")  # pragma: no cover - pow is within a few ulps
 
 
-def strength_grid(top: float, n_strengths: int, eps: float) -> np.ndarray:
-    """λ_0 = top, λ_k = fl(λ_{k−1} × q): a geometric grid down to about eps·top."""
-    if not (math.isfinite(eps) and 0 < eps < 1):
-        raise InvalidLambdaError(f"eps must be in (0, 1), got {eps!r}")
+def _check_grid(n_strengths: int, eps: float) -> None:
     if isinstance(n_strengths, bool) or not isinstance(n_strengths, (int, np.integer)) or n_strengths < 1:
         raise InvalidArgumentError(f"n_strengths must be an integer >= 1, got {n_strengths!r}")
+    if not (isinstance(eps, (int, float, np.floating)) and math.isfinite(eps) and 0 < eps < 1):
+        raise InvalidLambdaError(f"eps must be in (0, 1), got {eps!r}")
+
+
+def strength_grid(top: float, n_strengths: int, eps: float) -> np.ndarray:
+    """λ_0 = top, λ_k = fl(λ_{k−1} × q): a geometric grid down to about eps·top."""
+    _check_grid(n_strengths, eps)
     grid = [top]
     q = geometric_ratio(eps, n_strengths) if n_strengths > 1 else 1.0
     for _ in range(n_strengths - 1):
@@ -319,20 +326,25 @@ def regularization_path(
     """Fit `make_penalty(s)` (default `L1`) for each strength s in order, each warm-started from the
     previous fit; the data are centred once. Default strengths: `lambda_max` down to `eps` times it.
     `ratio` is regpen 1.0's name for `eps`."""
+    # SPEC §7.8's check order: types, options, the grid, the data, then lambda_max.
     features, targets = _as_float64(x), _as_float64(y)
     build = make_penalty or L1
+    _training.validate_options(solver, max_iter, tol)
+    eps = eps if ratio is None else ratio
     if strengths is None:
-        top = lambda_max(features, targets, build, fit_intercept=fit_intercept)
-        if top == 0:
-            raise InvalidLambdaError("lambda_max is 0 (y is constant or orthogonal to X): give the strengths")
-        values = strength_grid(top, n_strengths, eps if ratio is None else ratio)
+        _check_grid(n_strengths, eps)
     else:
         values = np.asarray(strengths, dtype=np.float64).ravel()
         if values.size == 0 or not np.all(np.isfinite(values) & (values > 0)):
             raise InvalidLambdaError(f"strengths must be finite and > 0, got {values!r}")
-    first = build(float(values[0]))
-    _training.validate(features, targets, first, solver, max_iter, tol)
-    base = _training.prepare(features, targets, first, fit_intercept, tol)
+    unit = build(1.0)
+    _training.validate_data(features, targets, unit)
+    base = _training.prepare(features, targets, unit, fit_intercept, tol)
+    if strengths is None:
+        top = _lambda_max(base, unit)
+        if top == 0:
+            raise InvalidLambdaError("lambda_max is 0 (y is constant or orthogonal to X): give the strengths")
+        values = strength_grid(top, n_strengths, eps)
     coefs, intercepts, iters, gaps = [], [], [], []
     warm: np.ndarray | None = None
     for strength in _progress(values.tolist(), progress, "regularization path"):
