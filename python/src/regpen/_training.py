@@ -1,7 +1,7 @@
 """Training numerics of conformance/SPEC.md §7: the readable binary64 reference of the solvers.
 
 Every reduction is correctly rounded: each product is split exactly into two binary64 numbers
-(Dekker's error-free product, `regpen._exact`), and `math.fsum` rounds their exact total once. When
+(Dekker's error-free product, below), and `math.fsum` rounds their exact total once. When
 an exact value is needed rather than its rounding (means divided by n, the duality gap), the exact
 total is recovered as a short expansion of fsum results. Inputs outside the range where Dekker's
 product is exact, or non-finite values, take a `fractions` fallback. Every other step is one IEEE
@@ -19,7 +19,6 @@ from fractions import Fraction
 
 import numpy as np
 
-from regpen._exact import _in_safe_range, _two_product
 from regpen.errors import EmptyInputError, InvalidArgumentError, NonFiniteInputError, ShapeMismatchError
 from regpen.penalties import Penalty
 
@@ -27,6 +26,34 @@ SOLVERS = ("cd", "ista", "fista")
 
 
 # ---------------------------------------------------------------- exact sums
+
+# Dekker's product is exact while no partial product overflows or underflows: nonzero factors in
+# [2**-250, 2**250] keep a product of two far from both ends of binary64. (regpen._exact has its own
+# blocked variant for the penalty sums; this one is kept self-contained and small for the solvers.)
+_SAFE_MIN = 2.0**-250
+_SAFE_MAX = 2.0**250
+_SPLITTER = 2.0**27 + 1.0  # Veltkamp's constant for binary64
+
+
+def _two_product(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """p + e == a·b exactly (Dekker), for operands in the safe range."""
+    p = a * b
+    c = _SPLITTER * a
+    a_hi = c - (c - a)
+    a_lo = a - a_hi
+    c = _SPLITTER * b
+    b_hi = c - (c - b)
+    b_lo = b - b_hi
+    e = ((a_hi * b_hi - p) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo
+    return p, e
+
+
+def _in_safe_range(*arrays: np.ndarray) -> bool:
+    for a in arrays:
+        magnitude = np.abs(a[a != 0])
+        if magnitude.size and (magnitude.min() < _SAFE_MIN or magnitude.max() > _SAFE_MAX):
+            return False
+    return True
 
 
 def _fraction_terms(arrays: Sequence[np.ndarray], sign: int) -> Fraction | float:
@@ -353,9 +380,6 @@ def coordinate_descent(
                 converged = True
                 break
     return w, k, gap, converged, trajectory
-
-
-_SPLITTER = 2.0**27 + 1.0  # Veltkamp's constant for binary64
 
 
 def _split(a: float) -> tuple[float, float]:
