@@ -35,6 +35,7 @@ from oracle.ieee import (
     to_bits,
     to_format,
 )
+from oracle.training import build_training_suite
 
 SUITE_VERSION = "2.0.0"
 SCHEMA = "regpen-vectors-2"
@@ -1550,6 +1551,7 @@ def build_all() -> dict[str, str]:
         build_l1_regularization_suite(),
         build_config_suite(),
         build_convert_suite(),
+        build_training_suite(),
     ]
     files = {f"{s.operation}.json": serialize(s.document()) for s in suites}
     manifest = {

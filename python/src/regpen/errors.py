@@ -46,6 +46,12 @@ class InvalidArgumentError(RegpenError, ValueError):
     code = "invalid_argument"
 
 
+class NonFiniteInputError(RegpenError, ValueError):
+    """Training data (X or y) containing NaN or ±inf (SPEC §7.6)."""
+
+    code = "non_finite_input"
+
+
 ERRORS_BY_CODE: dict[str, type[RegpenError]] = {
     cls.code: cls
     for cls in (
@@ -57,6 +63,7 @@ ERRORS_BY_CODE: dict[str, type[RegpenError]] = {
         InvalidPenaltyFactorError,
         InvalidConfigError,
         InvalidArgumentError,
+        NonFiniteInputError,
     )
 }
 

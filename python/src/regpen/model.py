@@ -1,165 +1,367 @@
-"""A linear model trained by proximal gradient (ISTA or FISTA), and the regularization path.
+"""Linear models trained with a regpen penalty (SPEC §7): a scikit-learn estimator and the path.
 
-The sequence diagram of the seed: `Model.trainModel` asks the penalty for the loss while it fits.
-Here the smooth part is the mean squared error, the penalty enters through its `prox`, and an
-unpenalized intercept is an extra column whose penalty factor is 0 (glmnet's `penalty.factor`).
+The seed's sequence diagram, `Client → Model.trainModel(trainingData, labels) → computeLoss →
+trainedModel`, is `PenalizedRegression(penalty).fit(X, y)` (alias `train_model`). It minimizes
+regpen's objective `(1/n)·‖y − Xw − b‖² + penalty(w)` by cyclic coordinate descent (default), ISTA or
+FISTA, stops on the duality gap, and warns with a ConvergenceWarning when max_iter runs out first.
+With scikit-learn installed the estimator is a real scikit-learn estimator (clone, Pipeline,
+GridSearchCV, check_estimator); without it, the same protocol is provided by a small fallback.
 """
 
 from __future__ import annotations
 
+import inspect
 import math
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
 
 import numpy as np
 
-from regpen.errors import InvalidArgumentError, InvalidDtypeError, ShapeMismatchError
-from regpen.loss import compute_loss
-from regpen.penalties import Penalty, from_config
+from regpen import _training
+from regpen.errors import InvalidArgumentError, InvalidLambdaError
+from regpen.penalties import L1, Penalty
 
-METHODS = ("ista", "fista")
+try:
+    from sklearn.base import BaseEstimator, RegressorMixin
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.utils import check_array
+    from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+
+    HAVE_SKLEARN = True
+except ImportError:  # pragma: no cover - exercised only where scikit-learn is absent
+    HAVE_SKLEARN = False
+
+    class ConvergenceWarning(UserWarning):  # type: ignore[no-redef]
+        """A fit stopped at max_iter before its duality gap reached the tolerance."""
+
+    class NotFittedError(ValueError, AttributeError):
+        """The estimator is used before `fit`."""
+
+    class BaseEstimator:  # type: ignore[no-redef]
+        """get_params/set_params from the constructor's signature, as scikit-learn defines them."""
+
+        def get_params(self, deep: bool = True) -> dict[str, Any]:
+            names = [p for p in inspect.signature(type(self).__init__).parameters if p != "self"]
+            return {name: getattr(self, name) for name in names}
+
+        def set_params(self, **params: Any) -> BaseEstimator:
+            valid = self.get_params()
+            for name, value in params.items():
+                if name not in valid:
+                    raise ValueError(f"invalid parameter {name!r} for {type(self).__name__}")
+                setattr(self, name, value)
+            return self
+
+    class RegressorMixin:  # type: ignore[no-redef]
+        def score(self, X: object, y: object) -> float:
+            """R² of the predictions, as scikit-learn's RegressorMixin.score."""
+            target = np.asarray(y, dtype=np.float64)
+            residual = target - self.predict(X)  # type: ignore[attr-defined]
+            total = float(((target - target.mean()) ** 2).sum())
+            return 1.0 - float((residual**2).sum()) / total if total else 0.0
+
+    def check_is_fitted(estimator: object) -> None:
+        if not hasattr(estimator, "coef_"):
+            raise NotFittedError(
+                f"This {type(estimator).__name__} instance is not fitted yet; call fit first."
+            )
+
+    def column_or_1d(y: object, *, warn: bool = False) -> np.ndarray:
+        array = np.asarray(y)
+        return array.ravel() if array.ndim == 2 and array.shape[1] == 1 else array
+
+    def check_array(array: object, **_: object) -> np.ndarray:
+        return _as_float64(array)
+
+    def validate_data(estimator: Any, X: object, *, reset: bool = True, **_: object) -> np.ndarray:
+        array = _as_float64(X)
+        if reset:
+            estimator.n_features_in_ = array.shape[1] if array.ndim == 2 else 0
+        elif array.ndim == 2 and array.shape[1] != estimator.n_features_in_:
+            raise ValueError(
+                f"X has {array.shape[1]} features, but {type(estimator).__name__} "
+                f"is expecting {estimator.n_features_in_} features as input."
+            )
+        return array
 
 
-def _design(x: object, y: object) -> tuple[np.ndarray, np.ndarray]:
-    features = np.asarray(x)
-    targets = np.asarray(y)
-    if features.dtype not in (np.float32, np.float64) or targets.dtype != features.dtype:
-        raise InvalidDtypeError("X and y must be float32 or float64 arrays of the same dtype")
-    if features.ndim != 2 or targets.ndim != 1 or features.shape[0] != targets.shape[0]:
-        raise ShapeMismatchError(f"X must be (n, p) and y (n,), got {features.shape} and {targets.shape}")
-    return features, targets
+def _as_float64(a: object) -> np.ndarray:
+    """Numbers (float32, integers) widen to binary64 exactly (SPEC §7.1); anything else is a TypeError."""
+    from regpen.errors import InvalidDtypeError
+
+    array = np.asarray(a)
+    if array.dtype.kind not in "fiu" or array.dtype == np.float16:
+        raise InvalidDtypeError(
+            f"training data must be numbers (float64, float32 or integers), got {array.dtype}"
+        )
+    return array.astype(np.float64)
 
 
-def _with_unpenalized_intercept(penalty: Penalty, n_features: int) -> Penalty:
-    config = penalty.get_config()
-    factor = config.get("penalty_factor", [1.0] * n_features)
-    if len(factor) != n_features:
-        raise ShapeMismatchError(f"{len(factor)} penalty factors for {n_features} features")
-    config["penalty_factor"] = [*factor, 0.0]
-    return from_config(config)
+def _target(y: object) -> np.ndarray:
+    """y as scikit-learn reads it: numbers (object arrays of numbers too) to binary64; a single
+    column (n, 1) is flattened with a DataConversionWarning."""
+    target = check_array(y, ensure_2d=False, dtype=np.float64, ensure_all_finite=False, ensure_min_samples=0)
+    if target.ndim == 2 and target.shape[1] == 1:
+        target = column_or_1d(target, warn=True)
+    return target
 
 
-@dataclass
-class LinearModel:
-    """Least squares plus a regpen penalty: minimizes `compute_loss(y, X @ w + b, w, penalty)`."""
+class PenalizedRegression(RegressorMixin, BaseEstimator):
+    """Least squares with a regpen penalty: minimizes `(1/n)·‖y − Xw − b‖² + penalty(w)`.
 
-    penalty: Penalty
-    method: str = "fista"
-    max_iter: int = 5000
-    tol: float = 1e-10  # stop when the objective changes by less than tol relative to its size
-    fit_intercept: bool = True
-    coef_: np.ndarray = field(init=False, repr=False)
-    intercept_: float = field(init=False, default=0.0)
-    n_iter_: int = field(init=False, default=0)
-    loss_history_: list[float] = field(init=False, repr=False, default_factory=list)
+    Parameters
+    ----------
+    penalty : a regpen Penalty (`L1`, `L2`, `ElasticNet`, with optional `penalty_factor`); None
+        means `L1(1.0)`. `regpen.from_sklearn(alpha, l1_ratio)` gives scikit-learn's
+        Lasso/ElasticNet minimizer.
+    solver : "cd" (cyclic coordinate descent, as scikit-learn and glmnet), "fista" or "ista".
+    fit_intercept : centre X and y and fit an unpenalized intercept.
+    max_iter : iterations (coordinate sweeps, or proximal steps) before giving up with a warning.
+    tol : the fit stops when the duality gap is at most `tol` times twice the null model's mean
+        squared error (scikit-learn's rule in regpen's scale).
 
-    def __post_init__(self) -> None:
-        if self.method not in METHODS:
-            raise InvalidArgumentError(f"method must be one of {METHODS}, got {self.method!r}")
-        if self.max_iter < 1 or not (math.isfinite(self.tol) and self.tol >= 0):
-            raise InvalidArgumentError("max_iter must be >= 1 and tol finite and >= 0")
+    Attributes: `coef_`, `intercept_`, `n_iter_`, `dual_gap_`, `converged_`, `n_features_in_`.
+    """
 
-    def fit(self, x: object, y: object, warm_start: np.ndarray | None = None) -> LinearModel:
-        features, targets = _design(x, y)
-        n, p = features.shape
-        penalty = self.penalty
-        if self.fit_intercept:
-            features = np.hstack([features, np.ones((n, 1), dtype=features.dtype)])
-            penalty = _with_unpenalized_intercept(penalty, p)
-        # The gradient of the MSE is (2/n)·Xᵀ(Xw − y); its Lipschitz constant is (2/n)·σ_max(X)².
-        lipschitz = 2.0 / n * float(np.linalg.norm(features, 2)) ** 2
-        step = 1.0 / lipschitz if lipschitz > 0 else 1.0
-        w = np.zeros(features.shape[1], dtype=features.dtype)
-        if warm_start is not None:
-            w[: warm_start.size] = warm_start
-        momentum_point, t = w.copy(), 1.0
-        self.loss_history_ = [float(compute_loss(targets, features @ w, w, penalty))]
-        for iteration in range(1, self.max_iter + 1):
-            base = momentum_point if self.method == "fista" else w
-            gradient = (2.0 / n) * (features.T @ (features @ base - targets))
-            w_next = penalty.prox(base - step * gradient, step)
-            if self.method == "fista":
-                t_next = (1 + math.sqrt(1 + 4 * t * t)) / 2
-                momentum_point = w_next + ((t - 1) / t_next) * (w_next - w)
-                t = t_next
-            w = w_next
-            objective = float(compute_loss(targets, features @ w, w, penalty))
-            previous = self.loss_history_[-1]
-            self.loss_history_.append(objective)
-            self.n_iter_ = iteration
-            if abs(previous - objective) <= self.tol * max(1.0, abs(objective)):
-                break
-        self.coef_ = w[:p].copy()
-        self.intercept_ = float(w[p]) if self.fit_intercept else 0.0
+    def __init__(
+        self,
+        penalty: Penalty | None = None,
+        *,
+        solver: str = "cd",
+        fit_intercept: bool = True,
+        max_iter: int = 1000,
+        tol: float = 1e-4,
+    ) -> None:
+        self.penalty = penalty
+        self.solver = solver
+        self.fit_intercept = fit_intercept
+        self.max_iter = max_iter
+        self.tol = tol
+
+    def _penalty(self) -> Penalty:
+        penalty = L1(1.0) if self.penalty is None else self.penalty
+        if not isinstance(penalty, Penalty):
+            raise InvalidArgumentError(f"penalty must be a regpen Penalty or None, got {penalty!r}")
+        return penalty
+
+    def _solver(self) -> str:
+        return self.solver
+
+    def fit(self, X: object, y: object, coef_init: np.ndarray | None = None) -> PenalizedRegression:
+        """Train on X (n_samples, n_features) and y (n_samples,); `coef_init` warm-starts."""
+        if y is None:
+            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None.")
+        penalty = self._penalty()
+        features = validate_data(
+            self, X, dtype=np.float64, ensure_all_finite=False, ensure_min_samples=0, ensure_min_features=0
+        )
+        target = _target(y)
+        fit = _training.train(
+            features,
+            target,
+            penalty,
+            solver=self._solver(),
+            fit_intercept=bool(self.fit_intercept),
+            max_iter=self.max_iter,
+            tol=self.tol,
+            coef_init=coef_init,
+        )
+        self._store(fit)
         return self
 
-    def predict(self, x: object) -> np.ndarray:
-        features = np.asarray(x)
-        return features @ self.coef_ + self.intercept_
+    def _store(self, fit: _training.Fit) -> None:
+        self.coef_ = fit.coef
+        self.intercept_ = fit.intercept
+        self.n_iter_ = fit.n_iter
+        self.dual_gap_ = fit.gap
+        self.converged_ = fit.converged
+        if not fit.converged:
+            warnings.warn(_not_converged(fit), ConvergenceWarning, stacklevel=3)
 
-    def objective(self, x: object, y: object) -> float:
-        """The objective the fit minimizes, at the fitted weights."""
-        features, targets = _design(x, y)
-        return float(compute_loss(targets, self.predict(features), self.coef_, self.penalty))
+    def predict(self, X: object) -> np.ndarray:
+        """RN64(b + Σ_j x_j·w_j) for every row (SPEC §7.7)."""
+        check_is_fitted(self)
+        features = validate_data(self, X, dtype=np.float64, reset=False)
+        intercept = np.full(features.shape[0], self.intercept_)
+        return _training._rows_rounded(intercept, features, -self.coef_)
+
+    def objective(self, X: object, y: object) -> float:
+        """regpen's objective (MSE + penalty) at the fitted weights, as `compute_loss` rounds it."""
+        from regpen.loss import compute_loss
+
+        return float(compute_loss(_as_float64(y), self.predict(X), self.coef_, self._penalty()))
 
     # The seed's sequence diagram calls it trainModel.
     train_model = fit
 
 
+class LinearModel(PenalizedRegression):
+    """regpen 1.0's name, kept working: `method=` ("ista"/"fista"/"cd") is the old name of `solver`."""
+
+    def __init__(
+        self,
+        penalty: Penalty | None = None,
+        *,
+        method: str | None = None,
+        solver: str = "cd",
+        fit_intercept: bool = True,
+        max_iter: int = 1000,
+        tol: float = 1e-4,
+    ) -> None:
+        super().__init__(penalty, solver=solver, fit_intercept=fit_intercept, max_iter=max_iter, tol=tol)
+        self.method = method
+
+    def _solver(self) -> str:
+        return self.method or self.solver
+
+
+def _not_converged(fit: _training.Fit) -> str:
+    ratio = fit.gap / fit.tau if fit.tau > 0 else math.inf
+    return (
+        f"not converged after {fit.n_iter} iterations: duality gap {fit.gap:.3e} is {ratio:.3g} times the "
+        f"tolerance {fit.tau:.3e}; raise max_iter, loosen tol, or standardize the features"
+    )
+
+
+# ---------------------------------------------------------------- the regularization path (SPEC §7.8)
+
+
 @dataclass(frozen=True)
 class RegularizationPath:
-    """Coefficients for a decreasing sequence of penalty strengths (one row per strength)."""
+    """Coefficients for a sequence of penalty strengths (one row per strength)."""
 
     strengths: np.ndarray
     coefs: np.ndarray
     intercepts: np.ndarray
     n_iters: np.ndarray
+    gaps: np.ndarray
 
     def n_nonzero(self) -> np.ndarray:
         return np.count_nonzero(self.coefs, axis=1)
 
 
-def lambda_max(x: object, y: object) -> float:
-    """The smallest L1 strength for which every coefficient is 0 (with an unpenalized intercept)."""
-    features, targets = _design(x, y)
-    centered = features - features.mean(axis=0)
-    # At w = 0 the optimal intercept is mean(y); w = 0 stays optimal while |∇MSE| <= lam everywhere.
-    return float(np.max(np.abs(2.0 / len(targets) * centered.T @ (targets - targets.mean())), initial=0.0))
+def lambda_max(
+    x: object,
+    y: object,
+    make_penalty: Callable[[float], Penalty] | None = None,
+    *,
+    fit_intercept: bool = True,
+) -> float:
+    """The smallest strength s at which `make_penalty(s)` makes every penalized coefficient 0.
+
+    RU64(max_j 2·|Σ_i Xc_ij·yc_i| / (n·f_j·c1)), c1 the L1 part of `make_penalty(1)` (SPEC §7.8)."""
+    features, targets = _as_float64(x), _as_float64(y)
+    unit = (make_penalty or L1)(1.0)
+    _training.validate_data(features, targets, unit)
+    return _lambda_max(_training.prepare(features, targets, unit, fit_intercept, 0.0), unit)
+
+
+def _lambda_max(pr: _training.Problem, unit: Penalty) -> float:
+    c1, _ = _training._coefficients(unit)
+    if c1 == 0:
+        raise InvalidArgumentError("a penalty without an L1 part has no lambda_max: give the strengths")
+    factors = unit.penalty_factor if unit.penalty_factor is not None else np.ones(pr.xc.shape[1])
+    best = Fraction(0)
+    for j, f in enumerate(factors.tolist()):
+        if f > 0:
+            dot = _training._Sum().add(pr.xc[:, j], pr.yc).exact()
+            best = max(best, 2 * abs(Fraction(dot)) / (pr.n * Fraction(f) * Fraction(c1)))
+    top = _training._round(best)
+    # Rounded up, so that w = 0 is optimal at lambda_max itself (the exact value is rarely a float).
+    return float(np.nextafter(top, math.inf)) if Fraction(top) < best else top
+
+
+def geometric_ratio(eps: float, n_strengths: int) -> float:
+    """q = RN64(eps^(1/(K−1))), the correctly rounded root, checked by exact powers of midpoints."""
+    steps = n_strengths - 1
+    q = eps ** (1.0 / steps)
+    target = Fraction(eps)
+    for _ in range(8):
+        below = (Fraction(q) + Fraction(float(np.nextafter(q, 0.0)))) / 2
+        above = (Fraction(q) + Fraction(float(np.nextafter(q, 2.0)))) / 2
+        if below**steps > target:
+            q = float(np.nextafter(q, 0.0))
+        elif above**steps < target:
+            q = float(np.nextafter(q, 2.0))
+        else:
+            return q
+    raise AssertionError("the root did not settle")  # pragma: no cover - pow is within a few ulps
+
+
+def _check_grid(n_strengths: int, eps: float) -> None:
+    if isinstance(n_strengths, bool) or not isinstance(n_strengths, (int, np.integer)) or n_strengths < 1:
+        raise InvalidArgumentError(f"n_strengths must be an integer >= 1, got {n_strengths!r}")
+    if not (isinstance(eps, (int, float, np.floating)) and math.isfinite(eps) and 0 < eps < 1):
+        raise InvalidLambdaError(f"eps must be in (0, 1), got {eps!r}")
+
+
+def strength_grid(top: float, n_strengths: int, eps: float) -> np.ndarray:
+    """λ_0 = top, λ_k = fl(λ_{k−1} × q): a geometric grid down to about eps·top."""
+    _check_grid(n_strengths, eps)
+    grid = [top]
+    q = geometric_ratio(eps, n_strengths) if n_strengths > 1 else 1.0
+    for _ in range(n_strengths - 1):
+        grid.append(grid[-1] * q)
+    return np.array(grid)
 
 
 def regularization_path(
     x: object,
     y: object,
-    make_penalty: type[Penalty] | None = None,
-    strengths: Sequence[float] | None = None,
+    make_penalty: Callable[[float], Penalty] | None = None,
+    strengths: Sequence[float] | np.ndarray | None = None,
     *,
-    n_strengths: int = 50,
-    ratio: float = 1e-3,
-    progress: bool = True,
-    **model_options: object,
+    n_strengths: int = 100,
+    eps: float = 1e-3,
+    fit_intercept: bool = True,
+    solver: str = "cd",
+    max_iter: int = 1000,
+    tol: float = 1e-4,
+    progress: bool = False,
+    ratio: float | None = None,
 ) -> RegularizationPath:
-    """Fit along a path of strengths, largest first, each fit warm-started from the previous one.
-
-    `make_penalty` builds the penalty from one strength (default `L1`); the default strengths run
-    geometrically from `lambda_max` down to `ratio · lambda_max`, as glmnet does.
-    """
-    from regpen.penalties import L1
-
-    features, targets = _design(x, y)
+    """Fit `make_penalty(s)` (default `L1`) for each strength s in order, each warm-started from the
+    previous fit; the data are centred once. Default strengths: `lambda_max` down to `eps` times it.
+    `ratio` is regpen 1.0's name for `eps`."""
+    # SPEC §7.8's check order: types, options, the grid, the data, then lambda_max.
+    features, targets = _as_float64(x), _as_float64(y)
     build = make_penalty or L1
+    _training.validate_options(solver, max_iter, tol)
+    eps = eps if ratio is None else ratio
     if strengths is None:
-        top = lambda_max(features, targets) or 1.0
-        strengths = np.geomspace(top, top * ratio, n_strengths)
-    values = np.asarray(sorted(strengths, reverse=True), dtype=np.float64)
-    coefs, intercepts, iters = [], [], []
+        _check_grid(n_strengths, eps)
+    else:
+        values = np.asarray(strengths, dtype=np.float64).ravel()
+        if values.size == 0 or not np.all(np.isfinite(values) & (values > 0)):
+            raise InvalidLambdaError(f"strengths must be finite and > 0, got {values!r}")
+    unit = build(1.0)
+    _training.validate_data(features, targets, unit)
+    base = _training.prepare(features, targets, unit, fit_intercept, tol)
+    if strengths is None:
+        top = _lambda_max(base, unit)
+        if top == 0:
+            raise InvalidLambdaError("lambda_max is 0 (y is constant or orthogonal to X): give the strengths")
+        values = strength_grid(top, n_strengths, eps)
+    coefs, intercepts, iters, gaps = [], [], [], []
     warm: np.ndarray | None = None
-    for strength in _progress(values, progress, "regularization path"):
-        model = LinearModel(build(float(strength)), **model_options).fit(features, targets, warm_start=warm)  # type: ignore[arg-type]
-        warm = np.append(model.coef_, model.intercept_)
-        coefs.append(model.coef_)
-        intercepts.append(model.intercept_)
-        iters.append(model.n_iter_)
-    return RegularizationPath(values, np.array(coefs), np.array(intercepts), np.array(iters))
+    for strength in _progress(values.tolist(), progress, "regularization path"):
+        penalty = build(float(strength))
+        problem = _training.retarget(base, penalty)
+        options = {"solver": solver, "fit_intercept": fit_intercept, "max_iter": max_iter, "tol": tol}
+        fit = _training.train(features, targets, penalty, coef_init=warm, problem=problem, **options)
+        if not fit.converged:
+            warnings.warn(
+                f"strength {strength:.6g}: " + _not_converged(fit), ConvergenceWarning, stacklevel=2
+            )
+        warm = fit.coef
+        coefs.append(fit.coef.copy())
+        intercepts.append(fit.intercept)
+        iters.append(fit.n_iter)
+        gaps.append(fit.gap)
+    return RegularizationPath(values, np.array(coefs), np.array(intercepts), np.array(iters), np.array(gaps))
 
 
 def _progress(items: Iterable[float], enabled: bool, description: str) -> Iterable[float]:
@@ -171,3 +373,14 @@ def _progress(items: Iterable[float], enabled: bool, description: str) -> Iterab
     except ImportError:
         return items
     return tqdm(items, desc=description, unit="fit", leave=False)
+
+
+__all__ = [
+    "HAVE_SKLEARN",
+    "ConvergenceWarning",
+    "LinearModel",
+    "PenalizedRegression",
+    "RegularizationPath",
+    "lambda_max",
+    "regularization_path",
+]
