@@ -237,7 +237,7 @@ def print_summary(result: RunResult, max_mismatches: int = 20) -> None:
         print(
             f"  {summary['backend']}: {summary['drifted']} of {summary['ran']} cases differ; "
             f"max {_num(summary['max_ulp'])} ulp, median {_num(summary['median_ulp'])} ulp"
-            + (f", {summary['without_ulp']} NaN/inf-class differences" if summary["without_ulp"] else "")
+            + (f", {summary['without_ulp']} differences involving a NaN" if summary["without_ulp"] else "")
         )
     if result.timing:
         print("\ntiming checks:")
@@ -293,7 +293,7 @@ def markdown(result: RunResult) -> str:
         "",
         (
             "Tests where both backends returned a result or an error code, and how many of those "
-            "were bit-identical (NaN matches NaN, the sign of zero counts)."
+            "were bit-identical (every bit counts: NaN sign and payload, the sign of zero)."
         ),
         "",
     ]
@@ -317,7 +317,7 @@ def markdown(result: RunResult) -> str:
     lines += ["## Teaching drift", ""]
     summaries = drift_summary(result)
     if summaries:
-        rows = [["backend", "drifted", "ran", "max ulp", "median ulp", "NaN/inf-class"]]
+        rows = [["backend", "drifted", "ran", "max ulp", "median ulp", "NaN involved"]]
         for s in summaries:
             rows.append(
                 [

@@ -142,7 +142,9 @@ def test_diff_reports_changed_bits_and_statuses(result):
     assert (
         "fake-honest value/l1/float64/fake/0: pass 0x3ff8000000000000 -> pass 0x3ff8000000000001" in changes
     )
-    # Another NaN payload is the same NaN.
+    # NaN bits count like any others: another payload or sign is a change.
     old["results"]["fake-honest"]["value/l1/float64/fake/0"]["got"]["bits"] = "0x7ff8000000000000"
-    cell["got"]["bits"] = "0x7ff8000000000001"
+    cell["got"]["bits"] = "0xfff8000000000000"
+    assert any("fake/0" in line and "0xfff8000000000000" in line for line in diff.differences(old, new))
+    cell["got"]["bits"] = "0x7ff8000000000000"
     assert not any("fake/0" in line for line in diff.differences(old, new))
