@@ -3,6 +3,8 @@
 An adapter runs inside a worker process. It receives decoded inputs (numpy arrays of the test's
 dtype, binary64 parameters) and returns numpy results of the same dtype, or raises SpecError with
 the spec's error code. Anything else it raises is reported as a crash of that cell, not as a code.
+Integer inputs (flag integer_input) arrive as int64 arrays and count as float64 (SPEC 2.0 §E);
+ndarray inputs keep their shape, and gradient/prox must return that shape.
 """
 
 from __future__ import annotations
@@ -16,11 +18,14 @@ OPERATIONS = (
     "gradient",
     "prox",
     "loss",
+    "l1_regularization",
     "from_config",
     "config_roundtrip",
     "convert",
 )
-FEATURES = ("penalty_factor", "mixed_dtype")
+# Vector flags that ask something of a backend beyond its operation and dtype. "generated" inputs
+# are expanded by the harness (harness/inputs.py), so it is a feature only for the size it brings.
+FEATURES = ("penalty_factor", "mixed_dtype", "integer_input", "ndarray", "generated")
 PENALTIES = ("l1", "l2", "elastic_net")
 
 
@@ -47,7 +52,7 @@ class Capabilities:
 
     dtypes: tuple[str, ...] = ("float64", "float32")
     operations: tuple[str, ...] = OPERATIONS
-    features: tuple[str, ...] = ("penalty_factor",)
+    features: tuple[str, ...] = ("penalty_factor", "generated")
     penalties: tuple[str, ...] = PENALTIES
     gaps: dict[str, str] = field(default_factory=dict)  # dtype/operation/feature/penalty -> reason
 
@@ -100,6 +105,10 @@ class Backend:
     ) -> np.floating:
         raise NotImplementedError
 
+    def l1_regularization(self, w: np.ndarray, lambda_: float) -> np.floating:
+        """The seed's helper: L1(lambda_).value(w) in w's dtype."""
+        raise NotImplementedError
+
     def from_config(self, text: str) -> PenaltySpec:
         raise NotImplementedError
 
@@ -123,11 +132,15 @@ class Backend:
         return None
 
 
-def seed_capabilities(language_gaps: dict[str, str]) -> Capabilities:
-    """What every seed snippet can do: L1's value on one float64 array, nothing else.
+def seed_capabilities(
+    language_gaps: dict[str, str], features: tuple[str, ...] = ("generated",)
+) -> Capabilities:
+    """What every seed snippet can do: L1's value on one float64 array, nothing else. The snippet
+    is the seed's `l1_regularization` helper, so it runs that operation's vectors and L1 `value`.
 
     `language_gaps` adds or overrides the reasons that depend on the language (float32, loss,
-    mixed dtypes); the rest are the same for every seed.
+    mixed dtypes, integers, shapes); the rest are the same for every seed. `features` are the input
+    kinds the snippet takes as written.
     """
     only_value = "the seed only computes the penalty's value"
     no_config = "the seed has no configuration format"
@@ -142,4 +155,10 @@ def seed_capabilities(language_gaps: dict[str, str]) -> Capabilities:
         "penalty_factor": "the seed has no per-coordinate factors",
     }
     gaps.update(language_gaps)
-    return Capabilities(dtypes=("float64",), operations=("value",), features=(), penalties=("l1",), gaps=gaps)
+    return Capabilities(
+        dtypes=("float64",),
+        operations=("value", "l1_regularization"),
+        features=features,
+        penalties=("l1",),
+        gaps=gaps,
+    )

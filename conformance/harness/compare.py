@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from harness import codec
+from harness import codec, inputs
 
 # Outcome statuses of one (test, backend) cell, in the order the reports list them.
 PASS = "pass"
@@ -224,6 +224,12 @@ def judge(test: dict, outcome: dict) -> Verdict:
     if isinstance(expected, list):
         if kind != "array":
             return Verdict(FAIL, f"expected an array, got {describe(outcome)}")
+        want_shape = inputs.expected_shape(test)
+        if want_shape is None:
+            want_shape = [len(expected)]
+        got_shape = outcome.get("shape", [len(outcome["bits"])])
+        if list(got_shape) != want_shape:
+            return Verdict(FAIL, f"result has shape {tuple(got_shape)}, expected {tuple(want_shape)}")
         return _compare_array(expected, outcome["bits"])
     if kind != "scalar":
         return Verdict(FAIL, f"expected a scalar, got {describe(outcome)}")
@@ -273,7 +279,8 @@ def outcomes_agree(a: dict, b: dict) -> bool:
     if kind == "scalar":
         return same_bits(a["bits"], b["bits"])
     if kind == "array":
-        return len(a["bits"]) == len(b["bits"]) and all(
+        shapes = a.get("shape", [len(a["bits"])]), b.get("shape", [len(b["bits"])])
+        return shapes[0] == shapes[1] and all(
             same_bits(x, y) for x, y in zip(a["bits"], b["bits"], strict=True)
         )
     return compare_penalty(a["penalty"], b["penalty"]).status == PASS

@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from harness import timing
+from harness.backend import OPERATIONS
 from harness.compare import (
     CODE_MISMATCH,
     DRIFT,
@@ -30,16 +31,7 @@ from harness.compare import (
 from harness.runner import RunResult
 from harness.vectors import test_dtype
 
-OPERATIONS = (
-    "value",
-    "gradient",
-    "prox",
-    "loss",
-    "from_config",
-    "config_roundtrip",
-    "convert",
-)
-SHORT = {"from_config": "from_cfg", "config_roundtrip": "roundtrip"}
+SHORT = {"from_config": "from_cfg", "config_roundtrip": "roundtrip", "l1_regularization": "l1_reg"}
 DTYPES = ("float64", "float32")
 # One character after a cell's counts says what else happened there.
 MARKS = ((FAIL, "!"), (CODE_MISMATCH, "!"), (ERRORED, "E"), (XFAIL, "x"), (DRIFT, "~"))
@@ -177,6 +169,8 @@ def describe_inputs(test: dict) -> str:
     for name, value in test.get("args", {}).items():
         if isinstance(value, list):
             parts.append(f"{name}={abbreviate(value)}")
+        elif isinstance(value, dict) and "generator" in value:
+            parts.append(f"{name}={value['generator']}(seed={value.get('seed')}, n={value.get('n')})")
         elif isinstance(value, dict):
             parts.append(f"{name}={{" + ", ".join(f"{k}: {decimal(v)}" for k, v in value.items()) + "}")
         elif isinstance(value, str) and value.startswith("0x"):
@@ -185,6 +179,8 @@ def describe_inputs(test: dict) -> str:
             parts.append(f"{name}={value!r}")
     if "arg_dtypes" in test:
         parts.append(f"arg_dtypes={test['arg_dtypes']}")
+    if "shapes" in test:
+        parts.append(f"shapes={test['shapes']}")
     return "; ".join(parts)
 
 

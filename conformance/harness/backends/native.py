@@ -4,6 +4,11 @@
 regpen.c_abi (cffi over libregpen.so). Each forces its ISA before every call, so the kernels of
 every SIMD level the CPU has are checked against the vectors. Parameters reach the C library
 unvalidated (a plain record, not regpen's checked classes), so its own checks produce the codes.
+Inputs are numpy arrays as the vectors give them: int64 for integer inputs, any shape for ndarray.
+
+The bindings have no `l1_regularization` of their own: the seed helper is defined as
+L1(lambda).value(weights), so that operation is computed exactly so, through the binding's `value`
+(a binding that gains the function is called directly).
 """
 
 from __future__ import annotations
@@ -46,8 +51,8 @@ class Native(Backend):
     language = "C++"
     capabilities = Capabilities(
         dtypes=("float64", "float32"),
-        operations=("value", "gradient", "prox", "loss"),
-        features=("penalty_factor", "mixed_dtype"),
+        operations=("value", "gradient", "prox", "loss", "l1_regularization"),
+        features=("penalty_factor", "mixed_dtype", "integer_input", "ndarray", "generated"),
         gaps={op: _CONFIG_GAP for op in ("from_config", "config_roundtrip", "convert")},
     )
 
@@ -92,6 +97,11 @@ class Native(Backend):
 
     def loss(self, penalty, y_true, y_pred, w):
         return self._call("loss", y_true, y_pred, w, _penalty(penalty))
+
+    def l1_regularization(self, w, lambda_):
+        if hasattr(self._load(), "l1_regularization"):
+            return self._call("l1_regularization", w, lambda_)
+        return self._call("value", _Penalty("l1", lambda_, 0.0, None), w)
 
     def time_kernel(self, operation, penalty, w, step, repeats):
         """The binding's call as a training loop makes it: gradient and prox write into one

@@ -1,7 +1,9 @@
 """Adapter for the `reference` backend: the regpen Python package, the readable implementation.
 
 It runs every operation in both dtypes, with penalty factors and mixed-dtype calls (Python is the
-one language here that can be handed arrays of two dtypes at once).
+one language here that can be handed arrays of two dtypes at once), integer inputs (handed over as
+lists of Python ints, the form a user writes; the native adapters pass numpy int64 arrays) and
+multi-dimensional arrays.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from harness.backend import OPERATIONS, Backend, Capabilities, PenaltySpec, SpecError
+from harness.backend import FEATURES, OPERATIONS, Backend, Capabilities, PenaltySpec, SpecError
+from harness.inputs import plain
 
 # Converter argument order per convention; the vectors name the same parameters.
 _CONVERTERS = {
@@ -62,7 +65,7 @@ class Reference(Backend):
     capabilities = Capabilities(
         dtypes=("float64", "float32"),
         operations=OPERATIONS,
-        features=("penalty_factor", "mixed_dtype"),
+        features=FEATURES,
     )
 
     def unavailable(self) -> str | None:
@@ -71,27 +74,35 @@ class Reference(Backend):
         except ImportError as e:
             return f"the regpen package does not import ({e}): build it with `make python`"
         missing = [
-            n for n in ("L1", "L2", "ElasticNet", "compute_loss", "from_json") if not hasattr(regpen, n)
+            n
+            for n in ("L1", "L2", "ElasticNet", "compute_loss", "l1_regularization", "from_json")
+            if not hasattr(regpen, n)
         ]
         return f"regpen lacks {missing}" if missing else None
 
     def value(self, penalty, w):
         with _spec_errors():
-            return to_regpen(penalty).value(w)
+            return to_regpen(penalty).value(plain(w))
 
     def gradient(self, penalty, w):
         with _spec_errors():
-            return to_regpen(penalty).gradient(w)
+            return to_regpen(penalty).gradient(plain(w))
 
     def prox(self, penalty, w, step):
         with _spec_errors():
-            return to_regpen(penalty).prox(w, step)
+            return to_regpen(penalty).prox(plain(w), step)
 
     def loss(self, penalty, y_true, y_pred, w):
         import regpen
 
         with _spec_errors():
-            return regpen.compute_loss(y_true, y_pred, w, to_regpen(penalty))
+            return regpen.compute_loss(plain(y_true), plain(y_pred), plain(w), to_regpen(penalty))
+
+    def l1_regularization(self, w, lambda_):
+        import regpen
+
+        with _spec_errors():
+            return regpen.l1_regularization(plain(w), lambda_)
 
     def from_config(self, text):
         import regpen
