@@ -78,6 +78,9 @@ class Backend:
     language: str = ""
     worker: str = ""  # backends naming the same worker share one process (one JVM, say)
     teaching: bool = False  # a seed snippet: its mismatches are reported as drift, not failures
+    # A deliberately wrong implementation (test-only): the suite must kill it, i.e. it must fail at
+    # least a few vectors (harness/kills.py). Never a real or teaching backend.
+    mutant: bool = False
     capabilities: Capabilities = Capabilities()
 
     def unavailable(self) -> str | None:
@@ -86,6 +89,11 @@ class Backend:
 
     def setup(self) -> None:
         """Called once in the worker process before the first call (start a JVM, load a library)."""
+
+    def declines(self, test: dict) -> str | None:
+        """Why this backend does not run a test its capabilities would allow, or None. Only mutants
+        use it, to stay out of tests that would count as kills for reasons other than their bug."""
+        return None
 
     def value(self, penalty: PenaltySpec, w: np.ndarray) -> np.floating:
         raise NotImplementedError

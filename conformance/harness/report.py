@@ -1,5 +1,9 @@
 """The run's reports: a terminal matrix, conformance.md, junit.xml and results.json.
 
+The mutants (test-only backends) are not conformance columns: they appear in their own kill matrix
+(mutant x operation -> vectors failed), in the console and in conformance.md, and as one JUnit
+case each in the harness suite.
+
 Every report starts with the suite version and the sha256 of each vector file, so a report always
 names the exact vectors it judged. results.json keeps the bits each backend returned for each test,
 so two runs (or two machines) can be diffed.
@@ -12,7 +16,7 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from harness import timing
+from harness import kills, timing
 from harness.backend import OPERATIONS
 from harness.compare import (
     CODE_MISMATCH,
@@ -41,6 +45,11 @@ LEGEND = (
 )
 
 
+def judged(result: RunResult) -> list:
+    """The backends held to the vectors (real and teaching), without the test-only mutants."""
+    return [i for i in result.backends if not i.mutant]
+
+
 def _cell_text(cells: list) -> str:
     if not cells:
         return "."
@@ -58,7 +67,7 @@ def matrix_rows(result: RunResult) -> list[list[str]]:
     for test in result.tests:
         by_key.setdefault((test["operation"], test_dtype(test)), []).append(test["id"])
     rows = [["backend", "dtype", *(SHORT.get(op, op) for op in OPERATIONS)]]
-    for info in result.backends:
+    for info in judged(result):
         cells = result.cells[info.name]
         if info.unavailable is not None:
             rows.append(
@@ -109,19 +118,24 @@ def status_totals(result: RunResult) -> dict[str, dict[str, int]]:
         UNAVAILABLE,
     )
     return {
-        name: {s: sum(1 for c in cells.values() if c.status == s) for s in statuses}
-        for name, cells in result.cells.items()
+        info.name: {s: sum(1 for c in result.cells[info.name].values() if c.status == s) for s in statuses}
+        for info in judged(result)
     }
 
 
 def agreement(result: RunResult) -> dict[tuple[str, str], tuple[int, int]]:
     """For each pair of backends: (bit-identical outcomes, tests both returned something for)."""
+    names = [i.name for i in judged(result) if i.unavailable is None]
     ran = {
-        name: {tid: c.outcome for tid, c in cells.items() if c.outcome and c.outcome.get("kind") != "crash"}
-        for name, cells in result.cells.items()
+        name: {
+            tid: c.outcome
+            for tid, c in result.cells[name].items()
+            if c.outcome and c.outcome.get("kind") != "crash"
+        }
+        for name in names
     }
     pairs = {}
-    for a, b in itertools.combinations([i.name for i in result.backends if i.unavailable is None], 2):
+    for a, b in itertools.combinations(names, 2):
         both = ran[a].keys() & ran[b].keys()
         pairs[(a, b)] = (
             sum(1 for t in both if outcomes_agree(ran[a][t], ran[b][t])),
@@ -188,7 +202,8 @@ def mismatches(result: RunResult, limit: int | None = None) -> list[str]:
     """Human-readable blocks for every failing cell (teaching drift excluded, it is summarized)."""
     tests = {t["id"]: t for t in result.tests}
     blocks = []
-    for name, cells in result.cells.items():
+    for info in judged(result):
+        name, cells = info.name, result.cells[info.name]
         for test_id, cell in cells.items():
             if cell.status not in (FAIL, CODE_MISMATCH, ERRORED):
                 continue
@@ -235,6 +250,8 @@ def print_summary(result: RunResult, max_mismatches: int = 20) -> None:
             f"max {_num(summary['max_ulp'])} ulp, median {_num(summary['median_ulp'])} ulp"
             + (f", {summary['without_ulp']} differences involving a NaN" if summary["without_ulp"] else "")
         )
+    print()
+    print("\n".join(kill_matrix_lines(result)))
     if result.timing:
         print("\ntiming checks:")
         for check in result.timing:
@@ -247,6 +264,24 @@ def print_summary(result: RunResult, max_mismatches: int = 20) -> None:
         print("\n".join(f"  {v}" for v in result.violations[:50]))
     verdict = "FAILED" if result.failed() else "OK"
     print(f"\nconformance {verdict} in {result.seconds:.1f} s")
+
+
+def kill_matrix_lines(result: RunResult) -> list[str]:
+    """The mutants' kill matrix as aligned text: vectors failed / run per operation."""
+    if not result.kills:
+        return ["mutants: none ran (conformance/oracle/mutants.py defines them; --no-mutants skips them)"]
+    rows = kills.table(result.kills)
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    title = f"mutants (test-only, each must fail >= {kills.MIN_KILLS} vectors)"
+    lines = [f"{title}: vectors failed/run per operation"]
+    for row in rows:
+        lines.append(
+            "  ".join(
+                f"{cell:<{w}}" if i in (0, len(row) - 1) else f"{cell:>{w}}"
+                for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+            ).rstrip()
+        )
+    return lines
 
 
 def _md_table(rows: list[list[str]]) -> list[str]:
@@ -295,7 +330,7 @@ def markdown(result: RunResult) -> str:
     ]
     pairs = agreement(result)
     if pairs:
-        names = [i.name for i in result.backends if i.unavailable is None]
+        names = [i.name for i in judged(result) if i.unavailable is None]
         rows = [["", *names]]
         for a in names:
             row = [a]
@@ -328,6 +363,22 @@ def markdown(result: RunResult) -> str:
         lines += [*_md_table(rows), ""]
     else:
         lines += ["(no teaching backend ran)", ""]
+
+    lines += ["## Mutants (kill matrix)", ""]
+    if result.kills:
+        lines += [
+            (
+                f"Deliberately wrong implementations (harness/backends/mutants.py); each must fail at least "
+                f"{kills.MIN_KILLS} vectors. Cells: vectors failed/run ('.' = operation not changed by it). "
+                "Mutants skip generated tests and tests expecting an error code."
+            ),
+            "",
+            *_md_table(kills.table(result.kills)),
+            "",
+        ]
+        lines += [f"- `{row.backend}`: {row.description}" for row in result.kills] + [""]
+    else:
+        lines += ["(no mutants ran)", ""]
 
     lines += ["## Timing checks", ""]
     if result.timing:
@@ -371,7 +422,7 @@ def junit(result: RunResult) -> ET.ElementTree:
     ET.SubElement(properties, "property", name="suite_version", value=result.suite.version)
     for file_name, digest in sorted(result.suite.hashes.items()):
         ET.SubElement(properties, "property", name=f"sha256:{file_name}", value=digest)
-    for info in result.backends:
+    for info in judged(result):
         cells = result.cells[info.name]
         suite = ET.SubElement(root, "testsuite", name=info.name)
         counts = {"failures": 0, "errors": 0, "skipped": 0}
@@ -418,6 +469,9 @@ def junit(result: RunResult) -> ET.ElementTree:
         )
         ET.SubElement(case, "failure", message=violation.splitlines()[0], type="violation").text = violation
         problems += 1
+    for row in result.kills:
+        case = ET.SubElement(harness, "testcase", classname="harness.mutants", name=row.backend, time="0")
+        ET.SubElement(case, "system-out").text = f"{row.total} vectors failed: {row.kills}"
     for check in result.timing:
         case = ET.SubElement(
             harness,
@@ -437,7 +491,7 @@ def junit(result: RunResult) -> ET.ElementTree:
             ET.SubElement(case, "skipped", message=check.detail)
     harness.set(
         "tests",
-        str(len(result.required_missing) + len(result.violations) + len(result.timing)),
+        str(len(result.required_missing) + len(result.violations) + len(result.kills) + len(result.timing)),
     )
     harness.set("failures", str(problems))
     return ET.ElementTree(root)
@@ -453,8 +507,19 @@ def results_json(result: RunResult) -> dict:
                 "teaching": i.teaching,
                 "worker": i.worker,
                 "unavailable": i.unavailable,
+                "mutant": i.mutant,
             }
             for i in result.backends
+        ],
+        "mutants": [
+            {
+                "backend": r.backend,
+                "control": r.control,
+                "failed": r.kills,
+                "ran": r.ran,
+                "crashes": r.crashes,
+            }
+            for r in result.kills
         ],
         "verdict": "failed" if result.failed() else "ok",
         "violations": result.required_missing + result.violations,

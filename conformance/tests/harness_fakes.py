@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import shutil
 import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -85,6 +88,45 @@ class SharedB(SharedA):
 
 BACKENDS = [Honest(), OffByOne(), Teacher(), Missing(), SharedA(), SharedB()]
 REGISTRY = "harness_fakes:BACKENDS"
+
+
+@dataclass(frozen=True)
+class FakeMutant:
+    """The shape of oracle.mutants.Mutant (the spec helper's module), for tests that must not
+    depend on which mutants the real suite has."""
+
+    name: str
+    description: str
+    operations: Mapping[str, Callable]
+
+
+def _one_ulp_up(p, w, fmt):
+    from oracle import spec
+
+    return math.nextafter(spec.value(p, w, fmt), math.inf)
+
+
+def _wrong_if_long(p, w, fmt):
+    from oracle import spec
+
+    return 0.0 if len(w) > 1000 else spec.value(p, w, fmt)
+
+
+FAKE_MUTANTS = (
+    FakeMutant("one-ulp-up", "value one ulp too high", {"value": _one_ulp_up}),
+    FakeMutant("long-only", "wrong beyond 1000 elements", {"value": _wrong_if_long}),
+)
+
+
+def with_mutants() -> list[Backend]:
+    from harness.backends import mutants
+
+    return [Honest(), mutants.MutantBackend(mutants.control(), control=True)] + [
+        mutants.MutantBackend(m) for m in FAKE_MUTANTS
+    ]
+
+
+MUTANT_REGISTRY = "harness_fakes:with_mutants"
 
 
 def value_test(index: int, w: list[float], lam: float, expected: float | None, error: str | None = None):
