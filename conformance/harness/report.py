@@ -256,6 +256,9 @@ def print_summary(result: RunResult, max_mismatches: int = 20) -> None:
         print("\ntiming checks:")
         for check in result.timing:
             print("  " + timing.describe(check))
+    if result.notes:
+        print("\nnotes:")
+        print("\n".join(f"  {n}" for n in result.notes))
     if result.required_missing:
         print("\nrequired backends unavailable:")
         print("\n".join(f"  {m}" for m in result.required_missing))
@@ -402,6 +405,8 @@ def markdown(result: RunResult) -> str:
     if unavailable:
         lines += ["## Unavailable backends", ""]
         lines += [f"- `{i.name}`: {i.unavailable.strip()}" for i in unavailable] + [""]
+    if result.notes:
+        lines += ["## Notes", ""] + [f"- {n}" for n in result.notes] + [""]
     if result.violations or result.required_missing:
         lines += ["## Violations (the run fails)", ""]
         lines += [f"- {v}" for v in result.required_missing + result.violations] + [""]
@@ -419,6 +424,7 @@ def junit(result: RunResult) -> ET.ElementTree:
     tests = {t["id"]: t for t in result.tests}
     root = ET.Element("testsuites", name="regpen-conformance")
     properties = ET.SubElement(root, "properties")
+    ET.SubElement(properties, "property", name="suite", value=result.suite.name)
     ET.SubElement(properties, "property", name="suite_version", value=result.suite.version)
     for file_name, digest in sorted(result.suite.hashes.items()):
         ET.SubElement(properties, "property", name=f"sha256:{file_name}", value=digest)
@@ -499,7 +505,7 @@ def junit(result: RunResult) -> ET.ElementTree:
 
 def results_json(result: RunResult) -> dict:
     return {
-        "suite": {"version": result.suite.version, "sha256": result.suite.hashes},
+        "suite": {"name": result.suite.name, "version": result.suite.version, "sha256": result.suite.hashes},
         "backends": [
             {
                 "name": i.name,

@@ -55,6 +55,7 @@ class RunResult:
     backends: list[BackendInfo]
     cells: dict[str, dict[str, Cell]]  # backend -> test id -> cell
     violations: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # worth reading, but not failing the run
     kills: list[kills.Row] = field(default_factory=list)
     timing: list[timing.CheckResult] = field(default_factory=list)
     required_missing: list[str] = field(default_factory=list)
@@ -162,6 +163,8 @@ def run(suite: Suite, options: Options) -> RunResult:
                     result.violations.append(f"{info.name} cannot run: {info.unavailable.splitlines()[0]}")
             elif info.unavailable is None:
                 listed = expected_failures.load(options.expected_dir, info.name)
+                listed, note = expected_failures.for_suite(listed, suite.name, suite.version)
+                result.notes += [note] if note else []
                 result.violations += expected_failures.apply(listed, result.cells[info.name], known_ids)
             elif info.name in options.require:
                 result.required_missing.append(f"{info.name}: {info.unavailable}")

@@ -26,6 +26,7 @@ from harness.backend import Backend, Capabilities, SpecError
 HERE = Path(__file__).resolve().parent
 REAL_SCHEMA = HERE.parent / "vectors" / "schema.json"
 ABORT, EXIT, HANG, NOISE = 13.0, 99.0, 666.0, 7.0
+SUITE_NAME = "fake"  # The manifest's name for the fake suite, which expected-failure lists name.
 
 
 class Honest(Backend):
@@ -150,10 +151,11 @@ def write_suite(directory: Path, tests: list[dict]) -> Path:
     """A one-file suite (value.json) with the real schema and a correct manifest."""
     directory.mkdir(parents=True, exist_ok=True)
     shutil.copy(REAL_SCHEMA, directory / "schema.json")
+    schema = json.loads(REAL_SCHEMA.read_text())
     document = {
         "suite": "regpen",
         "suite_version": "0.0.1",
-        "schema": "regpen-vectors-1",
+        "schema": schema["properties"]["schema"]["const"],  # Whatever schema the suite is on now.
         "operation": "value",
         "number_of_tests": len(tests),
         "notes": {},
@@ -161,7 +163,8 @@ def write_suite(directory: Path, tests: list[dict]) -> Path:
     }
     raw = json.dumps(document, indent=1).encode()
     (directory / "value.json").write_bytes(raw)
-    manifest = {"suite_version": "0.0.1", "files": {"value.json": hashlib.sha256(raw).hexdigest()}}
+    digest = hashlib.sha256(raw).hexdigest()
+    manifest = {"suite": SUITE_NAME, "suite_version": "0.0.1", "files": {"value.json": digest}}
     (directory / "manifest.json").write_text(json.dumps(manifest))
     return directory
 

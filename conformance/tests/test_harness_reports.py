@@ -111,7 +111,7 @@ def test_cli_exit_codes(tmp_path):
     common += ["--reports", str(tmp_path / "reports"), "--no-timing"]
     ok = harness_cli("run", *common, "--backend", "fake-honest", cwd=tmp_path)
     assert ok.returncode == 0, ok.stdout + ok.stderr
-    assert "suite regpen 0.0.1" in ok.stdout
+    assert "suite fake 0.0.1" in ok.stdout
     bad = harness_cli("run", *common, "--backend", "fake-honest,fake-off-by-one", cwd=tmp_path)
     assert bad.returncode == 1
     assert "0x4000000000000001" in bad.stdout  # The wrong bits are shown in hex.
