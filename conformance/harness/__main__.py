@@ -11,6 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
+import regpen_names
+
 from harness import expected, timing, vectors
 
 DESCRIPTION = """\
@@ -132,7 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--penalty",
         default="l1",
-        choices=("l1", "l2", "elastic_net"),
+        choices=regpen_names.PENALTY_TYPES,
         help="penalty type (default l1)",
     )
     bench.add_argument(

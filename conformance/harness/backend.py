@@ -12,21 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import regpen_names
 
-OPERATIONS = (
-    "value",
-    "gradient",
-    "prox",
-    "loss",
-    "l1_regularization",
-    "from_config",
-    "config_roundtrip",
-    "convert",
-)
+OPERATIONS = regpen_names.OPERATIONS
 # Vector flags that ask something of a backend beyond its operation and dtype. "generated" inputs
 # are expanded by the harness (harness/inputs.py), so it is a feature only for the size it brings.
 FEATURES = ("penalty_factor", "mixed_dtype", "integer_input", "ndarray", "generated")
-PENALTIES = ("l1", "l2", "elastic_net")
+PENALTIES = regpen_names.PENALTY_TYPES
 
 
 class SpecError(Exception):
@@ -41,8 +33,8 @@ class SpecError(Exception):
 class PenaltySpec:
     """A penalty as the vectors describe it: the type name, binary64 parameters, optional factors."""
 
-    type: str  # "l1" | "l2" | "elastic_net"
-    params: dict[str, float]  # {"lam": ...} or {"l1": ..., "l2": ...}
+    type: str  # a key of regpen_names.PENALTIES
+    params: dict[str, float]  # its parameter names -> binary64 values
     penalty_factor: np.ndarray | None = None  # float64
 
 

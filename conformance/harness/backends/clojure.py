@@ -13,21 +13,14 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from regpen_names import CONVENTIONS, CONVERTER_FUNCTIONS, PENALTIES, kebab
 
 from harness.backend import Backend, Capabilities, PenaltySpec, SpecError, seed_capabilities
 from harness.backends import _jvm
 
 # `make clojure-build` writes build/jvm-classpath/clojure.txt.
 _CLASSPATH = "clojure"
-_PARAMS = {"l1": ("lam",), "l2": ("lam",), "elastic_net": ("l1", "l2")}
-_CONSTRUCTORS = {"l1": "l1", "l2": "l2", "elastic_net": "elastic-net"}
 _FLAT = "regpen.core takes flat sequences and arrays: a multi-dimensional w has no Clojure form"
-_CONVERTERS = {
-    "sklearn": ("from-sklearn", ("alpha", "l1_ratio")),
-    "glmnet": ("from-glmnet", ("lambda", "alpha")),
-    "keras": ("from-keras", ("l1", "l2")),
-    "torch": ("from-torch-weight-decay", ("weight_decay",)),
-}
 
 
 class _Clojure:
@@ -102,16 +95,17 @@ class ClojureBackend(Backend):
             raise SpecError(str(code.getName()).replace("-", "_"), str(e.getMessage())) from None
 
     def _penalty(self, spec: PenaltySpec) -> Any:
-        args: list[Any] = [float(spec.params[key]) for key in _PARAMS[spec.type]]
+        kind = PENALTIES[spec.type]
+        args: list[Any] = [float(spec.params[key]) for key in kind.params]
         if spec.penalty_factor is not None:
             args += [self._factor_key, self._clj.java_array(np.asarray(spec.penalty_factor, np.float64))]
-        return self._call(self._core(_CONSTRUCTORS[spec.type]), *args)
+        return self._call(self._core(kind.clojure_constructor), *args)
 
     def _spec(self, penalty: Any) -> PenaltySpec:
         """Reads a regpen.core penalty back through its configuration map (string keys)."""
         config = self._core("config").invoke(penalty)
         kind = str(config.valAt("type"))
-        params = {key: float(config.valAt(key)) for key in _PARAMS[kind]}
+        params = {key: float(config.valAt(key)) for key in PENALTIES[kind].params}
         factors = config.valAt("penalty_factor")
         return PenaltySpec(
             kind,
@@ -155,8 +149,8 @@ class ClojureBackend(Backend):
         return str(self._call(self._core("to-config"), self._penalty(penalty)))
 
     def convert(self, convention: str, params: dict[str, float]) -> PenaltySpec:
-        function, names = _CONVERTERS[convention]
-        return self._spec(self._call(self._core(function), *[float(params[n]) for n in names]))
+        function = self._core(kebab(CONVERTER_FUNCTIONS[convention]))
+        return self._spec(self._call(function, *[float(params[n]) for n in CONVENTIONS[convention]]))
 
     def time_kernel(
         self, operation: str, penalty: PenaltySpec, w: np.ndarray, step: float, repeats: int

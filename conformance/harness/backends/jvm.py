@@ -14,19 +14,13 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from regpen_names import BY_CLASS_NAME, CONVENTIONS, CONVERTER_FUNCTIONS, PENALTIES, camel
 
 from harness.backend import OPERATIONS, Backend, Capabilities, PenaltySpec, SpecError, seed_capabilities
 from harness.backends import _jvm
 
 # `make jvm-build` writes build/jvm-classpath/jvm.txt.
 _CLASSPATH = "jvm"
-_PARAMS = {"l1": ("lam",), "l2": ("lam",), "elastic_net": ("l1", "l2")}
-_CONVERTERS = {
-    "sklearn": ("fromSklearn", ("alpha", "l1_ratio")),
-    "glmnet": ("fromGlmnet", ("lambda", "alpha")),
-    "keras": ("fromKeras", ("l1", "l2")),
-    "torch": ("fromTorchWeightDecay", ("weight_decay",)),
-}
 _STATIC_TYPES = (
     "a call with arrays of two dtypes does not compile: the API takes double[] or float[] throughout"
 )
@@ -79,8 +73,10 @@ class _JvmBackend(Backend):
     def _spec(self, penalty: Any) -> PenaltySpec:
         raise NotImplementedError
 
-    def _factor_spec(self, kind: str, penalty: Any, factors: Any) -> PenaltySpec:
-        params = {key: float(getattr(penalty, key)()) for key in _PARAMS[kind]}
+    def _factor_spec(self, penalty: Any, factors: Any) -> PenaltySpec:
+        """A penalty read back through its class name and parameter accessors (`lam()`, `l1()`)."""
+        kind = BY_CLASS_NAME[str(penalty.getClass().getSimpleName())].type
+        params = {key: float(getattr(penalty, key)()) for key in PENALTIES[kind].params}
         if factors is None:
             return PenaltySpec(kind, params)
         return PenaltySpec(kind, params, np.array(factors.toArray(), dtype=np.float64))
@@ -117,9 +113,8 @@ class _JvmBackend(Backend):
         return str(self._call(self._penalty, penalty).toConfig())
 
     def convert(self, convention, params):
-        method, names = _CONVERTERS[convention]
-        function = getattr(self._conventions(), method)
-        return self._spec(self._call(function, *(float(params[n]) for n in names)))
+        function = getattr(self._conventions(), camel(CONVERTER_FUNCTIONS[convention]))
+        return self._spec(self._call(function, *(float(params[n]) for n in CONVENTIONS[convention])))
 
     def time_kernel(self, operation, penalty, w, step, repeats):
         p = self._call(self._penalty, penalty)
@@ -138,17 +133,15 @@ class JavaBackend(_JvmBackend):
         return str(error.code().id())
 
     def _penalty(self, spec):
-        constructor = self.jpype.JClass(
-            {"l1": "org.regpen.L1", "l2": "org.regpen.L2", "elastic_net": "org.regpen.ElasticNet"}[spec.type]
-        )
-        p = constructor(*(float(spec.params[k]) for k in _PARAMS[spec.type]))
+        kind = PENALTIES[spec.type]
+        constructor = self.jpype.JClass(f"org.regpen.{kind.class_name}")
+        p = constructor(*(float(spec.params[k]) for k in kind.params))
         if spec.penalty_factor is not None:
             p = p.withPenaltyFactor(_jvm.java_array(self.jpype, np.asarray(spec.penalty_factor, np.float64)))
         return p
 
     def _spec(self, penalty):
-        kind = {"L1": "l1", "L2": "l2", "ElasticNet": "elastic_net"}[str(penalty.getClass().getSimpleName())]
-        return self._factor_spec(kind, penalty, penalty.penaltyFactor())
+        return self._factor_spec(penalty, penalty.penaltyFactor())
 
     def _loss(self):
         return self.jpype.JClass("org.regpen.Loss")
@@ -176,18 +169,16 @@ class ScalaBackend(_JvmBackend):
         return str(error.code().id())
 
     def _penalty(self, spec):
-        companion = self._object(
-            {"l1": "regpen.L1$", "l2": "regpen.L2$", "elastic_net": "regpen.ElasticNet$"}[spec.type]
-        )
-        p = companion.apply(*(float(spec.params[k]) for k in _PARAMS[spec.type]))
+        kind = PENALTIES[spec.type]
+        companion = self._object(f"regpen.{kind.class_name}$")
+        p = companion.apply(*(float(spec.params[k]) for k in kind.params))
         if spec.penalty_factor is not None:
             p = p.withPenaltyFactor(_jvm.java_array(self.jpype, np.asarray(spec.penalty_factor, np.float64)))
         return p
 
     def _spec(self, penalty):
-        kind = {"L1": "l1", "L2": "l2", "ElasticNet": "elastic_net"}[str(penalty.getClass().getSimpleName())]
         option = penalty.penaltyFactor()
-        return self._factor_spec(kind, penalty, option.get() if option.isDefined() else None)
+        return self._factor_spec(penalty, option.get() if option.isDefined() else None)
 
     def _loss(self):
         return self._object("regpen.Loss$")

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from regpen_names import PENALTIES
 
 from harness import timing
 from harness.backend import Backend, Capabilities, PenaltySpec, SpecError
@@ -38,13 +39,11 @@ class _Penalty:
 
 
 def _penalty(spec: PenaltySpec) -> _Penalty:
-    if spec.type == "elastic_net":
-        l1, l2 = spec.params["l1"], spec.params["l2"]
-    elif spec.type == "l1":
-        l1, l2 = spec.params["lam"], 0.0
-    else:
-        l1, l2 = 0.0, spec.params["lam"]
-    return _Penalty(spec.type, l1, l2, spec.penalty_factor)
+    """The C ABI's record: the strength of each part (|w| and w²), zero for a part the type lacks."""
+    kind = PENALTIES[spec.type]
+    parts = {"l1": 0.0, "l2": 0.0}
+    parts.update({part: spec.params[name] for name, part in zip(kind.params, kind.parts, strict=True)})
+    return _Penalty(spec.type, parts["l1"], parts["l2"], spec.penalty_factor)
 
 
 class Native(Backend):

@@ -12,17 +12,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import numpy as np
+from regpen_names import CONVENTIONS, CONVERTER_FUNCTIONS, PENALTIES
 
 from harness.backend import FEATURES, OPERATIONS, Backend, Capabilities, PenaltySpec, SpecError
 from harness.inputs import plain
-
-# Converter argument order per convention; the vectors name the same parameters.
-_CONVERTERS = {
-    "sklearn": ("from_sklearn", ("alpha", "l1_ratio")),
-    "glmnet": ("from_glmnet", ("lambda", "alpha")),
-    "keras": ("from_keras", ("l1", "l2")),
-    "torch": ("from_torch_weight_decay", ("weight_decay",)),
-}
 
 
 @contextmanager
@@ -39,21 +32,13 @@ def _spec_errors() -> Iterator[None]:
 def to_regpen(spec: PenaltySpec):
     import regpen
 
-    factor = spec.penalty_factor
-    if spec.type == "l1":
-        return regpen.L1(spec.params["lam"], penalty_factor=factor)
-    if spec.type == "l2":
-        return regpen.L2(spec.params["lam"], penalty_factor=factor)
-    if spec.type == "elastic_net":
-        return regpen.ElasticNet(spec.params["l1"], spec.params["l2"], penalty_factor=factor)
-    raise ValueError(f"unknown penalty type {spec.type!r}")
+    kind = PENALTIES[spec.type]
+    constructor = getattr(regpen, kind.class_name)
+    return constructor(*(spec.params[name] for name in kind.params), penalty_factor=spec.penalty_factor)
 
 
 def from_regpen(penalty) -> PenaltySpec:
-    if penalty.kind == "elastic_net":
-        params = {"l1": float(penalty.l1), "l2": float(penalty.l2)}
-    else:
-        params = {"lam": float(penalty.lam)}
+    params = {name: float(getattr(penalty, name)) for name in PENALTIES[penalty.kind].params}
     factor = penalty.penalty_factor
     return PenaltySpec(penalty.kind, params, None if factor is None else np.asarray(factor, np.float64))
 
@@ -73,11 +58,9 @@ class Reference(Backend):
             import regpen
         except ImportError as e:
             return f"the regpen package does not import ({e}): build it with `make python`"
-        missing = [
-            n
-            for n in ("L1", "L2", "ElasticNet", "compute_loss", "l1_regularization", "from_json")
-            if not hasattr(regpen, n)
-        ]
+        wanted = [p.class_name for p in PENALTIES.values()]
+        wanted += ["compute_loss", "l1_regularization", "from_json"]
+        missing = [n for n in wanted if not hasattr(regpen, n)]
         return f"regpen lacks {missing}" if missing else None
 
     def value(self, penalty, w):
@@ -117,9 +100,9 @@ class Reference(Backend):
     def convert(self, convention, params):
         import regpen
 
-        function, names = _CONVERTERS[convention]
+        function = getattr(regpen, CONVERTER_FUNCTIONS[convention])
         with _spec_errors():
-            return from_regpen(getattr(regpen, function)(*(params[n] for n in names)))
+            return from_regpen(function(*(params[n] for n in CONVENTIONS[convention])))
 
 
 BACKENDS = [Reference()]
