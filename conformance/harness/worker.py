@@ -14,7 +14,10 @@ Requests:
    "n": n, "seed": s, "repeats": r, "budget": seconds}         -> {"seq": 3, "outcome": {...}}
 
 Results are streamed one test at a time so that the runner knows exactly which test was running
-when a worker died or hung. Outcomes are encoded like the vectors (hex bit patterns).
+when a worker died or hung. Outcomes are encoded like the vectors (hex bit patterns): a scalar
+{"kind": "scalar", "bits"}, an array {"kind": "array", "bits" (flat, C order), "shape"}, a penalty,
+{"kind": "error", "code"} or {"kind": "crash", "message"}. Vector arguments are decoded by
+harness/inputs.py (integers, shapes, generated inputs).
 """
 
 from __future__ import annotations
