@@ -16,7 +16,9 @@ from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
 from pathlib import Path
 
-from oracle import spec
+import numpy as np
+
+from oracle import generators, spec
 from oracle.ieee import (
     BINARY64,
     FORMATS,
@@ -64,6 +66,8 @@ NOTES = {
     "integer_input": "Integer elements (arg_dtypes int64, decimal strings), read as float64 by correct "
     "rounding; languages with typed float arrays cannot express them.",
     "ndarray": "Multi-dimensional w (or y), stored flat in C order with its shape in `shapes`.",
+    "generated": "A long argument given as {generator, seed, n} (SPEC.md 6.1): the threaded and "
+    "blocked paths of the kernels, some sums placed on a rounding midpoint.",
 }
 
 
@@ -241,8 +245,18 @@ def run_case(compute: Callable[[], object]) -> tuple[str, object]:
 ARRAY_ARGS = ("w", "y_true", "y_pred")
 
 
-def encode_array(arg: Sequence[float | int], dtype: str) -> list[str]:
-    """Float elements as hex bit patterns; int64 elements as decimal strings (SPEC §6)."""
+def elements(arg: Sequence[float | int] | dict, dtype: str) -> Sequence[float]:
+    """An argument's values for the oracle: generated arrays expanded (as binary64, exactly)."""
+    if generators.is_generated(arg):
+        return generators.expand(arg, dtype).astype(np.float64)
+    return spec.elements(arg, dtype)
+
+
+def encode_array(arg: Sequence[float | int] | dict, dtype: str) -> list[str] | dict:
+    """Float elements as hex bit patterns; int64 elements as decimal strings; a generated argument
+    as its generator object (SPEC §6)."""
+    if generators.is_generated(arg):
+        return dict(arg)
     if dtype == "int64":
         return [str(x) for x in arg]
     return hex_list(arg, dtype)
@@ -292,11 +306,13 @@ def numeric_test(
     test["args"] = encoded_args
     if factor is not None:
         flags.add("penalty_factor")
+    if any(generators.is_generated(arg) for arg in args.values()):
+        flags.add("generated")
 
     def compute() -> object:
         p = spec.make_penalty(type_, params, factor)
         arrays = {
-            name: spec.elements(arg, arg_dtypes.get(name, dtype))
+            name: elements(arg, arg_dtypes.get(name, dtype))
             for name, arg in args.items()
             if name in ARRAY_ARGS
         }
@@ -311,7 +327,7 @@ def numeric_test(
             return [hex_result(x, fmt.name) for x in spec.prox(p, arrays["w"], args["step"], fmt)]
         if shapes:
             spec.same_shape(
-                shapes.get("y_true", [len(args["y_true"])]), shapes.get("y_pred", [len(args["y_pred"])])
+                shapes.get("y_true", [len(arrays["y_true"])]), shapes.get("y_pred", [len(arrays["y_pred"])])
             )
         y_true, y_pred, w = arrays["y_true"], arrays["y_pred"], arrays["w"]
         return hex_result(spec.loss(p, y_true, y_pred, w, fmt), fmt.name)
@@ -869,6 +885,9 @@ def add_spec2_groups(suite: Suite, operation: str, type_: str, dtype: str) -> No
         )
     )
 
+    if operation == "value":
+        add_generated_value_group(suite, type_, dtype)
+
     if dtype == "float64":
         tests = suite.group(f"{prefix}/integer_input", "Integer elements, read as RN64 of their exact value.")
         for w in INTEGER_WEIGHTS:
@@ -884,6 +903,53 @@ def add_spec2_groups(suite: Suite, operation: str, type_: str, dtype: str) -> No
                     arg_dtypes={"w": "int64"},
                 )
             )
+
+
+# Lengths past the kernels' blocking and threading thresholds (issue 9: 2**12 + 1, 2**16 + 1,
+# 2**20 + 3, 3·10**6).
+GENERATED_LENGTHS = (4097, 65537, 1048579, 3_000_000)
+
+
+def generated(name: str, seed: str, n: int) -> dict[str, object]:
+    """A generator argument; its seed is derived from a label so that every test has its own."""
+    return {"generator": name, "seed": int(hashlib.sha256(seed.encode()).hexdigest()[:16], 16), "n": n}
+
+
+def add_generated_value_group(suite: Suite, type_: str, dtype: str) -> None:
+    prefix = f"{type_}/{dtype}"
+    tests = suite.group(
+        f"{prefix}/generated", "Long generated inputs; some sums exactly on or just above a tie."
+    )
+    rng = random.Random(f"value/{prefix}/generated")
+    for n in GENERATED_LENGTHS:
+        name = "wide" if n == 65537 else "unit"
+        w = generated(name, f"value/{prefix}/{n}", n)
+        tests.append(
+            numeric_test(
+                "value", dtype, type_, standard_penalty(rng, type_), {"w": w}, f"{name}, n = {n}", []
+            )
+        )
+    if type_ == "l2":
+        return  # the tie generators place Σ|w|, not Σw², on a midpoint
+    # Strength 1 on |w| only, so the value is the sum itself: on the tie, and just above it.
+    for name, n in (
+        ("tie_abs", 65537),
+        ("above_tie_abs", 4097),
+        ("above_tie_abs", 1048579),
+        ("above_tie_abs", 3_000_000),
+    ):
+        w = generated(name, f"value/{prefix}/{name}/{n}", n)
+        tests.append(
+            numeric_test(
+                "value",
+                dtype,
+                type_,
+                params_of(type_, 1.0, 0.0),
+                {"w": w},
+                f"{name}, n = {n}",
+                ["rounding_boundary"],
+            )
+        )
 
 
 # Integers beyond 2**53 round to even; int64's extremes included.
@@ -1125,6 +1191,28 @@ def add_loss_spec2_groups(suite: Suite, type_: str, dtype: str) -> None:
         y_pred = random_vector(rng, fmt, size)
         w = random_vector(rng, fmt, math.prod(shapes["w"]))
         tests.append(loss_test(dtype, type_, pick(), (y_true, y_pred, w), label, [], shapes=shapes))
+
+    tests = suite.group(f"{prefix}/generated", "Long generated targets, predictions and weights.")
+    for n in GENERATED_LENGTHS if type_ == "elastic_net" else GENERATED_LENGTHS[:1]:
+        data = (
+            generated("unit", f"loss/{prefix}/{n}/y_true", n),
+            generated("unit", f"loss/{prefix}/{n}/y_pred", n),
+            generated("unit", f"loss/{prefix}/{n}/w", min(n, 65537)),
+        )
+        tests.append(loss_test(dtype, type_, pick(), data, f"unit, n = {n}", []))
+    # y_pred = y_true: zero residuals, so the loss is the penalty's sum, placed just above a tie.
+    y = generated("unit", f"loss/{prefix}/tie/y", 1048579)
+    w = generated("above_tie_abs", f"loss/{prefix}/tie/w", 65537)
+    tests.append(
+        loss_test(
+            dtype,
+            type_,
+            params_of(type_, 1.0, 0.0),
+            (y, y, w),
+            "zero residuals, Σ|w| just above a tie",
+            ["rounding_boundary"],
+        )
+    )
 
     if dtype == "float64":
         tests = suite.group(f"{prefix}/integer_input", "Integer elements count as float64 input.")
