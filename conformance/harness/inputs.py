@@ -43,16 +43,16 @@ def array_arg(test: dict, name: str) -> np.ndarray:
     return array if shape is None else array.reshape(shape)
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=3)  # A loss test has three arrays; 3e6 float64 are 24 MB each.
 def generated(key: str, dtype: str) -> np.ndarray:
-    """A generated argument, expanded once per worker (each backend in it reuses the array).
+    """A generated argument, expanded once for the consecutive calls that use it.
 
     The key is the argument's JSON text, so the cache sees a hashable value. The result is
     read-only: backends share it, and one must not change what the next one sees.
     """
     from oracle import generators  # The spec's generators; imported only when a vector uses one.
 
-    array = from_elements(generators.expand(json.loads(key)), dtype)
+    array = from_elements(generators.expand(json.loads(key), dtype), dtype)
     array.flags.writeable = False
     return array
 

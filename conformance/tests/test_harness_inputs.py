@@ -49,8 +49,8 @@ class _Generators(types.ModuleType):
         super().__init__("oracle.generators")
         self.output, self.calls = output, []
 
-    def expand(self, arg):
-        self.calls.append(arg)
+    def expand(self, arg, dtype):
+        self.calls.append((arg, dtype))
         return self.output(arg)
 
 
@@ -78,7 +78,7 @@ def test_generated_arguments_are_expanded_once_and_shared_read_only(fake_generat
     assert w.tolist() == [0.0, 0.25, 0.5, 0.75, 1.0]
     assert not w.flags.writeable
     inputs.array_arg(test, "w")
-    assert module.calls == [arg]  # The second backend in the worker reuses the expansion.
+    assert module.calls == [(arg, "float32")]  # The second backend in the worker reuses it.
 
 
 def test_generated_hex_output_and_inexact_numbers(fake_generators):
@@ -181,3 +181,15 @@ def test_typed_array_languages_declare_integers_and_shapes_as_gaps():
             reason = caps.gap("float64", "value", [feature], "l1")
             assert reason and reason == caps.gaps[feature]
         assert caps.gap("float64", "l1_regularization", ["generated"]) is None
+
+
+def test_the_spec_generators_expand_through_the_harness():
+    """The real oracle.generators, as the harness calls it: the argument's dtype, exact bits."""
+    from oracle import generators
+
+    inputs.generated.cache_clear()
+    arg = {"generator": "unit", "seed": 3, "n": 17}
+    for dtype in ("float64", "float32"):
+        w = inputs.array_arg({"dtype": dtype, "flags": ["generated"], "args": {"w": arg}}, "w")
+        assert w.dtype == np.dtype(dtype)
+        assert w.tobytes() == generators.expand(arg, dtype).tobytes()
