@@ -79,3 +79,15 @@ def test_a_control_that_fails_is_a_violation():
     row = kills.Row("oracle-control", "", True, {"value": 1}, {"value": 3})
     assert "no kill can be trusted" in kills.violations([row])[0]
     assert kills.table([row])[1][-1] == "CONTROL FAILED"
+
+
+def test_operations_a_mutant_leaves_to_the_oracle_are_not_run():
+    from harness.backends.mutants import MutantBackend
+    from oracle import spec
+
+    mutant = fakes.FakeMutant(
+        "partial", "", {"value": fakes.FAKE_MUTANTS[0].operations["value"], "prox": spec.prox}
+    )
+    caps = MutantBackend(mutant).capabilities
+    assert caps.operations == ("value",)
+    assert "changes only value" in caps.gap("float64", "prox", [], "l1")

@@ -58,7 +58,14 @@ class MutantBackend(Backend):
         self.control = control
         self.name = mutant.name if control else f"mutant-{mutant.name}"
         self.description = mutant.description
-        changed = tuple(op for op in OPERATIONS if op in mutant.operations)
+        # An operation a mutant leaves as the oracle's own function cannot fail: running it would
+        # only cost time, so it is a gap like an operation the mutant does not list.
+        oracle = _oracle()
+        changed = tuple(
+            op
+            for op in OPERATIONS
+            if op in mutant.operations and (control or mutant.operations[op] is not getattr(oracle, op, None))
+        )
         gaps = {op: _NOT_NUMERIC for op in OPERATIONS if op not in _NUMERIC}
         if not control:
             unchanged = f"the mutant changes only {', '.join(changed)}"
