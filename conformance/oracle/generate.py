@@ -25,16 +25,12 @@ from oracle.ieee import (
     INF,
     NAN,
     Format,
-    add,
-    div,
     from_bits,
     is_representable,
-    mul,
     round_exact,
-    sub,
     to_bits,
-    to_format,
 )
+from oracle.mutants import spec1_loss, spec1_value
 
 SUITE_VERSION = "2.0.0"
 SCHEMA = "regpen-vectors-2"
@@ -671,33 +667,6 @@ def nan_inputs(dtype: str) -> list[tuple[str, float]]:
         (f"{name} {bits:#x}", from_bits(bits, fmt))
         for name, bits in zip(names, NAN_INPUT_BITS[dtype], strict=True)
     ]
-
-
-def spec1_value(p: spec.Penalty, w: Sequence[float], fmt: Format) -> float:
-    """Spec 1.0's value, fl(lam × RN(S)) part by part, for finite inputs: what spec 2.0 changed."""
-    factors = [1.0] * len(w) if p.penalty_factor is None else [to_format(f, fmt) for f in p.penalty_factor]
-    s1 = round_exact(
-        sum((Fraction(f) * abs(Fraction(x)) for f, x in zip(factors, w, strict=True)), Fraction(0)), fmt
-    )
-    s2 = round_exact(
-        sum((Fraction(f) * Fraction(x) ** 2 for f, x in zip(factors, w, strict=True)), Fraction(0)), fmt
-    )
-    c1, c2 = to_format(p.coefficient("l1"), fmt), to_format(p.coefficient("l2"), fmt)
-    if p.type == "l1":
-        return mul(c1, s1, fmt)
-    if p.type == "l2":
-        return mul(c2, s2, fmt)
-    return add(mul(c1, s1, fmt), mul(c2, s2, fmt), fmt)
-
-
-def spec1_loss(
-    p: spec.Penalty, y_true: Sequence[float], y_pred: Sequence[float], w: Sequence[float], fmt: Format
-) -> float:
-    """Spec 1.0's loss for finite inputs: rounded residuals, RN(SSE), fl(SSE / RN(n)), fl(mse + value)."""
-    residuals = [sub(a, b, fmt) for a, b in zip(y_true, y_pred, strict=True)]
-    sse = round_exact(sum((Fraction(r) ** 2 for r in residuals), Fraction(0)), fmt)
-    mse = div(sse, round_exact(Fraction(len(y_true)), fmt), fmt)
-    return add(mse, spec1_value(p, w, fmt), fmt)
 
 
 def params_of(type_: str, l1: float, l2: float) -> dict[str, float]:
