@@ -11,6 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
+import regpen_names
+
 from harness import expected, timing, vectors
 
 DESCRIPTION = """\
@@ -21,7 +23,8 @@ EXIT_STATUS = """\
 exit status:
   0  every non-teaching backend matched the vectors, apart from its listed expected failures
   1  a failure, an expected-failure list that is wrong (unlisted failure, listed pass, stale id),
-     a --require'd backend unavailable, or a failed timing check under --strict-timing
+     a mutant that survived (fails fewer than 3 vectors), a --require'd backend unavailable,
+     or a failed timing check under --strict-timing
   2  the vectors cannot be trusted (sha256 differs from manifest.json, schema violation)"""
 
 
@@ -78,6 +81,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--filter", default="", metavar="TEXT", help="only tests whose id contains TEXT")
     run.add_argument(
+        "--no-mutants",
+        action="store_true",
+        help="leave out the test-only mutants (by default every run without --backend checks that "
+        "the vectors kill each of them)",
+    )
+    run.add_argument(
         "--expected-failures",
         type=Path,
         default=expected.DEFAULT_DIR,
@@ -125,7 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--penalty",
         default="l1",
-        choices=("l1", "l2", "elastic_net"),
+        choices=regpen_names.PENALTY_TYPES,
         help="penalty type (default l1)",
     )
     bench.add_argument(
@@ -167,7 +176,7 @@ def _list(args: argparse.Namespace) -> int:
 
     for backend in load_registry(args.registry):
         caps = backend.capabilities
-        kind = " (teaching)" if backend.teaching else ""
+        kind = " (teaching)" if backend.teaching else " (test-only mutant)" if backend.mutant else ""
         print(f"{backend.name}{kind}: {backend.language}, worker {backend.worker or backend.name}")
         print(f"    dtypes {', '.join(caps.dtypes)}; operations {', '.join(caps.operations)}")
         print(f"    features {', '.join(caps.features) or '-'}; penalties {', '.join(caps.penalties)}")
@@ -186,6 +195,7 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     options = runner.Options(
         backends=_names(args.backend),
+        mutants=not args.no_mutants,
         require=_names(args.require),
         filter=args.filter,
         timeout=args.timeout,

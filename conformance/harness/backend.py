@@ -3,6 +3,8 @@
 An adapter runs inside a worker process. It receives decoded inputs (numpy arrays of the test's
 dtype, binary64 parameters) and returns numpy results of the same dtype, or raises SpecError with
 the spec's error code. Anything else it raises is reported as a crash of that cell, not as a code.
+Integer inputs (flag integer_input) arrive as int64 arrays and count as float64 (SPEC 2.0 §E);
+ndarray inputs keep their shape, and gradient/prox must return that shape.
 """
 
 from __future__ import annotations
@@ -10,18 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import regpen_names
 
-OPERATIONS = (
-    "value",
-    "gradient",
-    "prox",
-    "loss",
-    "from_config",
-    "config_roundtrip",
-    "convert",
-)
-FEATURES = ("penalty_factor", "mixed_dtype")
-PENALTIES = ("l1", "l2", "elastic_net")
+OPERATIONS = regpen_names.OPERATIONS
+# Vector flags that ask something of a backend beyond its operation and dtype. "generated" inputs
+# are expanded by the harness (harness/inputs.py), so it is a feature only for the size it brings.
+FEATURES = ("penalty_factor", "mixed_dtype", "integer_input", "ndarray", "generated")
+PENALTIES = regpen_names.PENALTY_TYPES
 
 
 class SpecError(Exception):
@@ -36,8 +33,8 @@ class SpecError(Exception):
 class PenaltySpec:
     """A penalty as the vectors describe it: the type name, binary64 parameters, optional factors."""
 
-    type: str  # "l1" | "l2" | "elastic_net"
-    params: dict[str, float]  # {"lam": ...} or {"l1": ..., "l2": ...}
+    type: str  # a key of regpen_names.PENALTIES
+    params: dict[str, float]  # its parameter names -> binary64 values
     penalty_factor: np.ndarray | None = None  # float64
 
 
@@ -47,7 +44,7 @@ class Capabilities:
 
     dtypes: tuple[str, ...] = ("float64", "float32")
     operations: tuple[str, ...] = OPERATIONS
-    features: tuple[str, ...] = ("penalty_factor",)
+    features: tuple[str, ...] = ("penalty_factor", "generated")
     penalties: tuple[str, ...] = PENALTIES
     gaps: dict[str, str] = field(default_factory=dict)  # dtype/operation/feature/penalty -> reason
 
@@ -73,6 +70,9 @@ class Backend:
     language: str = ""
     worker: str = ""  # backends naming the same worker share one process (one JVM, say)
     teaching: bool = False  # a seed snippet: its mismatches are reported as drift, not failures
+    # A deliberately wrong implementation (test-only): the suite must kill it, i.e. it must fail at
+    # least a few vectors (harness/kills.py). Never a real or teaching backend.
+    mutant: bool = False
     capabilities: Capabilities = Capabilities()
 
     def unavailable(self) -> str | None:
@@ -81,6 +81,11 @@ class Backend:
 
     def setup(self) -> None:
         """Called once in the worker process before the first call (start a JVM, load a library)."""
+
+    def declines(self, test: dict) -> str | None:
+        """Why this backend does not run a test its capabilities would allow, or None. Only mutants
+        use it, to stay out of tests that would count as kills for reasons other than their bug."""
+        return None
 
     def value(self, penalty: PenaltySpec, w: np.ndarray) -> np.floating:
         raise NotImplementedError
@@ -98,6 +103,10 @@ class Backend:
         y_pred: np.ndarray,
         w: np.ndarray,
     ) -> np.floating:
+        raise NotImplementedError
+
+    def l1_regularization(self, w: np.ndarray, lambda_: float) -> np.floating:
+        """The seed's helper: L1(lambda_).value(w) in w's dtype."""
         raise NotImplementedError
 
     def from_config(self, text: str) -> PenaltySpec:
@@ -123,11 +132,15 @@ class Backend:
         return None
 
 
-def seed_capabilities(language_gaps: dict[str, str]) -> Capabilities:
-    """What every seed snippet can do: L1's value on one float64 array, nothing else.
+def seed_capabilities(
+    language_gaps: dict[str, str], features: tuple[str, ...] = ("generated",)
+) -> Capabilities:
+    """What every seed snippet can do: L1's value on one float64 array, nothing else. The snippet
+    is the seed's `l1_regularization` helper, so it runs that operation's vectors and L1 `value`.
 
     `language_gaps` adds or overrides the reasons that depend on the language (float32, loss,
-    mixed dtypes); the rest are the same for every seed.
+    mixed dtypes, integers, shapes); the rest are the same for every seed. `features` are the input
+    kinds the snippet takes as written.
     """
     only_value = "the seed only computes the penalty's value"
     no_config = "the seed has no configuration format"
@@ -142,4 +155,10 @@ def seed_capabilities(language_gaps: dict[str, str]) -> Capabilities:
         "penalty_factor": "the seed has no per-coordinate factors",
     }
     gaps.update(language_gaps)
-    return Capabilities(dtypes=("float64",), operations=("value",), features=(), penalties=("l1",), gaps=gaps)
+    return Capabilities(
+        dtypes=("float64",),
+        operations=("value", "l1_regularization"),
+        features=features,
+        penalties=("l1",),
+        gaps=gaps,
+    )

@@ -1,7 +1,8 @@
 """Bit-level comparison of a backend's outcome with a vector's expectation, and ULP distances.
 
 Outcomes travel between processes in the vectors' own encoding (hex bit patterns), so every
-comparison here is on integers: NaN matches any NaN, and +0 and -0 differ.
+comparison here is on integers. Spec 2.0 makes every NaN a backend outputs the canonical quiet NaN,
+so NaNs are compared bit for bit like everything else, and +0 and -0 differ.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from harness import codec
+from harness import codec, inputs
 
 # Outcome statuses of one (test, backend) cell, in the order the reports list them.
 PASS = "pass"
@@ -46,12 +47,19 @@ def is_nan(hex_value: str) -> bool:
 
 
 def same_bits(expected: str, got: str) -> bool:
-    """Bit equality of two encoded floats, except that every NaN matches every NaN."""
-    if hex_dtype(expected) != hex_dtype(got):
-        return False
-    if is_nan(expected) or is_nan(got):
-        return is_nan(expected) and is_nan(got)
-    return int(expected, 16) == int(got, 16)
+    """Bit equality of two encoded floats of one format, NaN sign and payload included."""
+    return hex_dtype(expected) == hex_dtype(got) and int(expected, 16) == int(got, 16)
+
+
+def nan_name(hex_value: str) -> str:
+    """The canonical quiet NaN reads "nan"; any other NaN shows its sign, kind and payload."""
+    dtype = hex_dtype(hex_value)
+    bits = int(hex_value, 16)
+    quiet = 1 << (51 if dtype == "float64" else 22)
+    sign = "-" if bits & _SIGN[dtype] else ""
+    kind = "nan" if bits & quiet else "snan"
+    payload = bits & _FRAC_MASK[dtype] & ~quiet
+    return f"{sign}{kind}" + (f"(payload 0x{payload:x})" if payload else "")
 
 
 def _ordinal(hex_value: str) -> int:
@@ -64,18 +72,30 @@ def _ordinal(hex_value: str) -> int:
 
 def ulp_distance(expected: str, got: str) -> int | None:
     """How many representable values lie between two floats of one format (infinities count as
-    one step past the largest finite value). None when a NaN is involved on one side only or the
-    formats differ; 0 for matching NaNs and for +0 against -0 (the sign is reported separately)."""
-    if hex_dtype(expected) != hex_dtype(got):
+    one step past the largest finite value). None when either side is a NaN (NaNs have no place
+    on the number line) or the formats differ; 0 for +0 against -0 (the sign is reported
+    separately by `why_differ`)."""
+    if hex_dtype(expected) != hex_dtype(got) or is_nan(expected) or is_nan(got):
         return None
-    if is_nan(expected) or is_nan(got):
-        return 0 if is_nan(expected) and is_nan(got) else None
     return abs(_ordinal(expected) - _ordinal(got))
 
 
+def why_differ(expected: str, got: str) -> str:
+    """In a few words, how two different bit patterns of one format differ."""
+    if is_nan(expected) and is_nan(got):
+        return "NaN bits differ (sign or payload)"
+    if is_nan(expected) or is_nan(got):
+        return "NaN against a number"
+    ulp = ulp_distance(expected, got)
+    return "sign of zero differs" if ulp == 0 else f"{ulp} ulp"
+
+
 def decimal(hex_value: str) -> str:
-    """The shortest decimal that reads back to the same float, for humans reading a mismatch."""
+    """The shortest decimal that reads back to the same float, for humans reading a mismatch; a
+    NaN shows its sign and payload, since those bits count."""
     dtype = hex_dtype(hex_value)
+    if is_nan(hex_value):
+        return nan_name(hex_value)
     value = codec.decode_scalar(hex_value, dtype)
     if dtype == "float32":
         return str(value)  # numpy prints the shortest float32 repr, not the widened binary64 one
@@ -96,12 +116,10 @@ def _compare_scalar(expected: str, got: str) -> Verdict:
         return Verdict(FAIL, f"result is {hex_dtype(got)}, expected {hex_dtype(expected)}")
     if same_bits(expected, got):
         return Verdict(PASS)
-    ulp = ulp_distance(expected, got)
-    why = "sign of zero differs" if ulp == 0 else f"{ulp} ulp" if ulp is not None else "NaN"
     return Verdict(
         FAIL,
-        f"expected {expected} ({decimal(expected)}), got {got} ({decimal(got)}): {why}",
-        ulp,
+        f"expected {expected} ({decimal(expected)}), got {got} ({decimal(got)}): {why_differ(expected, got)}",
+        ulp_distance(expected, got),
     )
 
 
@@ -120,7 +138,8 @@ def _compare_array(expected: list[str], got: list[str]) -> Verdict:
     return Verdict(
         FAIL,
         f"{len(wrong)} of {len(expected)} elements differ; first [{first}]: expected {e} "
-        f"({decimal(e)}), got {g} ({decimal(g)}); max ulp {worst if worst is not None else 'n/a'}",
+        f"({decimal(e)}), got {g} ({decimal(g)}): {why_differ(e, g)}; "
+        f"max ulp {worst if worst is not None else 'n/a (a NaN differs)'}",
         worst,
     )
 
@@ -205,6 +224,12 @@ def judge(test: dict, outcome: dict) -> Verdict:
     if isinstance(expected, list):
         if kind != "array":
             return Verdict(FAIL, f"expected an array, got {describe(outcome)}")
+        want_shape = inputs.expected_shape(test)
+        if want_shape is None:
+            want_shape = [len(expected)]
+        got_shape = outcome.get("shape", [len(outcome["bits"])])
+        if list(got_shape) != want_shape:
+            return Verdict(FAIL, f"result has shape {tuple(got_shape)}, expected {tuple(want_shape)}")
         return _compare_array(expected, outcome["bits"])
     if kind != "scalar":
         return Verdict(FAIL, f"expected a scalar, got {describe(outcome)}")
@@ -254,7 +279,8 @@ def outcomes_agree(a: dict, b: dict) -> bool:
     if kind == "scalar":
         return same_bits(a["bits"], b["bits"])
     if kind == "array":
-        return len(a["bits"]) == len(b["bits"]) and all(
+        shapes = a.get("shape", [len(a["bits"])]), b.get("shape", [len(b["bits"])])
+        return shapes[0] == shapes[1] and all(
             same_bits(x, y) for x, y in zip(a["bits"], b["bits"], strict=True)
         )
     return compare_penalty(a["penalty"], b["penalty"]).status == PASS

@@ -1,7 +1,7 @@
 """`harness diff OLD NEW`: what changed between two results.json files (two runs, two machines).
 
 A cell changed when its status changed or when the bits it returned differ (compared like the
-vectors: NaN matches NaN, the sign of zero counts). Tests or backends present on one side only are
+vectors: bit for bit, NaN sign and payload included). Tests or backends present on one side only are
 listed too. The exit status is 1 when anything changed, so CI can assert reproducibility.
 """
 

@@ -1,5 +1,9 @@
 """The run's reports: a terminal matrix, conformance.md, junit.xml and results.json.
 
+The mutants (test-only backends) are not conformance columns: they appear in their own kill matrix
+(mutant x operation -> vectors failed), in the console and in conformance.md, and as one JUnit
+case each in the harness suite.
+
 Every report starts with the suite version and the sha256 of each vector file, so a report always
 names the exact vectors it judged. results.json keeps the bits each backend returned for each test,
 so two runs (or two machines) can be diffed.
@@ -12,7 +16,8 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from harness import timing
+from harness import kills, timing
+from harness.backend import OPERATIONS
 from harness.compare import (
     CODE_MISMATCH,
     DRIFT,
@@ -30,16 +35,7 @@ from harness.compare import (
 from harness.runner import RunResult
 from harness.vectors import test_dtype
 
-OPERATIONS = (
-    "value",
-    "gradient",
-    "prox",
-    "loss",
-    "from_config",
-    "config_roundtrip",
-    "convert",
-)
-SHORT = {"from_config": "from_cfg", "config_roundtrip": "roundtrip"}
+SHORT = {"from_config": "from_cfg", "config_roundtrip": "roundtrip", "l1_regularization": "l1_reg"}
 DTYPES = ("float64", "float32")
 # One character after a cell's counts says what else happened there.
 MARKS = ((FAIL, "!"), (CODE_MISMATCH, "!"), (ERRORED, "E"), (XFAIL, "x"), (DRIFT, "~"))
@@ -47,6 +43,11 @@ LEGEND = (
     "cells: passed/ran (ran excludes unsupported); ! failure, E crash, x expected failure, "
     "~ drift (teaching), gap = unsupported, . = no such tests"
 )
+
+
+def judged(result: RunResult) -> list:
+    """The backends held to the vectors (real and teaching), without the test-only mutants."""
+    return [i for i in result.backends if not i.mutant]
 
 
 def _cell_text(cells: list) -> str:
@@ -66,7 +67,7 @@ def matrix_rows(result: RunResult) -> list[list[str]]:
     for test in result.tests:
         by_key.setdefault((test["operation"], test_dtype(test)), []).append(test["id"])
     rows = [["backend", "dtype", *(SHORT.get(op, op) for op in OPERATIONS)]]
-    for info in result.backends:
+    for info in judged(result):
         cells = result.cells[info.name]
         if info.unavailable is not None:
             rows.append(
@@ -117,19 +118,24 @@ def status_totals(result: RunResult) -> dict[str, dict[str, int]]:
         UNAVAILABLE,
     )
     return {
-        name: {s: sum(1 for c in cells.values() if c.status == s) for s in statuses}
-        for name, cells in result.cells.items()
+        info.name: {s: sum(1 for c in result.cells[info.name].values() if c.status == s) for s in statuses}
+        for info in judged(result)
     }
 
 
 def agreement(result: RunResult) -> dict[tuple[str, str], tuple[int, int]]:
     """For each pair of backends: (bit-identical outcomes, tests both returned something for)."""
+    names = [i.name for i in judged(result) if i.unavailable is None]
     ran = {
-        name: {tid: c.outcome for tid, c in cells.items() if c.outcome and c.outcome.get("kind") != "crash"}
-        for name, cells in result.cells.items()
+        name: {
+            tid: c.outcome
+            for tid, c in result.cells[name].items()
+            if c.outcome and c.outcome.get("kind") != "crash"
+        }
+        for name in names
     }
     pairs = {}
-    for a, b in itertools.combinations([i.name for i in result.backends if i.unavailable is None], 2):
+    for a, b in itertools.combinations(names, 2):
         both = ran[a].keys() & ran[b].keys()
         pairs[(a, b)] = (
             sum(1 for t in both if outcomes_agree(ran[a][t], ran[b][t])),
@@ -177,6 +183,8 @@ def describe_inputs(test: dict) -> str:
     for name, value in test.get("args", {}).items():
         if isinstance(value, list):
             parts.append(f"{name}={abbreviate(value)}")
+        elif isinstance(value, dict) and "generator" in value:
+            parts.append(f"{name}={value['generator']}(seed={value.get('seed')}, n={value.get('n')})")
         elif isinstance(value, dict):
             parts.append(f"{name}={{" + ", ".join(f"{k}: {decimal(v)}" for k, v in value.items()) + "}")
         elif isinstance(value, str) and value.startswith("0x"):
@@ -185,6 +193,8 @@ def describe_inputs(test: dict) -> str:
             parts.append(f"{name}={value!r}")
     if "arg_dtypes" in test:
         parts.append(f"arg_dtypes={test['arg_dtypes']}")
+    if "shapes" in test:
+        parts.append(f"shapes={test['shapes']}")
     return "; ".join(parts)
 
 
@@ -192,7 +202,8 @@ def mismatches(result: RunResult, limit: int | None = None) -> list[str]:
     """Human-readable blocks for every failing cell (teaching drift excluded, it is summarized)."""
     tests = {t["id"]: t for t in result.tests}
     blocks = []
-    for name, cells in result.cells.items():
+    for info in judged(result):
+        name, cells = info.name, result.cells[info.name]
         for test_id, cell in cells.items():
             if cell.status not in (FAIL, CODE_MISMATCH, ERRORED):
                 continue
@@ -237,12 +248,17 @@ def print_summary(result: RunResult, max_mismatches: int = 20) -> None:
         print(
             f"  {summary['backend']}: {summary['drifted']} of {summary['ran']} cases differ; "
             f"max {_num(summary['max_ulp'])} ulp, median {_num(summary['median_ulp'])} ulp"
-            + (f", {summary['without_ulp']} NaN/inf-class differences" if summary["without_ulp"] else "")
+            + (f", {summary['without_ulp']} differences involving a NaN" if summary["without_ulp"] else "")
         )
+    print()
+    print("\n".join(kill_matrix_lines(result)))
     if result.timing:
         print("\ntiming checks:")
         for check in result.timing:
             print("  " + timing.describe(check))
+    if result.notes:
+        print("\nnotes:")
+        print("\n".join(f"  {n}" for n in result.notes))
     if result.required_missing:
         print("\nrequired backends unavailable:")
         print("\n".join(f"  {m}" for m in result.required_missing))
@@ -251,6 +267,24 @@ def print_summary(result: RunResult, max_mismatches: int = 20) -> None:
         print("\n".join(f"  {v}" for v in result.violations[:50]))
     verdict = "FAILED" if result.failed() else "OK"
     print(f"\nconformance {verdict} in {result.seconds:.1f} s")
+
+
+def kill_matrix_lines(result: RunResult) -> list[str]:
+    """The mutants' kill matrix as aligned text: vectors failed / run per operation."""
+    if not result.kills:
+        return ["mutants: none ran (conformance/oracle/mutants.py defines them; --no-mutants skips them)"]
+    rows = kills.table(result.kills)
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    title = f"mutants (test-only, each must fail >= {kills.MIN_KILLS} vectors)"
+    lines = [f"{title}: vectors failed/run per operation"]
+    for row in rows:
+        lines.append(
+            "  ".join(
+                f"{cell:<{w}}" if i in (0, len(row) - 1) else f"{cell:>{w}}"
+                for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+            ).rstrip()
+        )
+    return lines
 
 
 def _md_table(rows: list[list[str]]) -> list[str]:
@@ -293,13 +327,13 @@ def markdown(result: RunResult) -> str:
         "",
         (
             "Tests where both backends returned a result or an error code, and how many of those "
-            "were bit-identical (NaN matches NaN, the sign of zero counts)."
+            "were bit-identical (every bit counts: NaN sign and payload, the sign of zero)."
         ),
         "",
     ]
     pairs = agreement(result)
     if pairs:
-        names = [i.name for i in result.backends if i.unavailable is None]
+        names = [i.name for i in judged(result) if i.unavailable is None]
         rows = [["", *names]]
         for a in names:
             row = [a]
@@ -317,7 +351,7 @@ def markdown(result: RunResult) -> str:
     lines += ["## Teaching drift", ""]
     summaries = drift_summary(result)
     if summaries:
-        rows = [["backend", "drifted", "ran", "max ulp", "median ulp", "NaN/inf-class"]]
+        rows = [["backend", "drifted", "ran", "max ulp", "median ulp", "NaN involved"]]
         for s in summaries:
             rows.append(
                 [
@@ -332,6 +366,22 @@ def markdown(result: RunResult) -> str:
         lines += [*_md_table(rows), ""]
     else:
         lines += ["(no teaching backend ran)", ""]
+
+    lines += ["## Mutants (kill matrix)", ""]
+    if result.kills:
+        lines += [
+            (
+                f"Deliberately wrong implementations (harness/backends/mutants.py); each must fail at least "
+                f"{kills.MIN_KILLS} vectors. Cells: vectors failed/run ('.' = operation not changed by it). "
+                "Mutants skip generated tests and tests expecting an error code."
+            ),
+            "",
+            *_md_table(kills.table(result.kills)),
+            "",
+        ]
+        lines += [f"- `{row.backend}`: {row.description}" for row in result.kills] + [""]
+    else:
+        lines += ["(no mutants ran)", ""]
 
     lines += ["## Timing checks", ""]
     if result.timing:
@@ -355,6 +405,8 @@ def markdown(result: RunResult) -> str:
     if unavailable:
         lines += ["## Unavailable backends", ""]
         lines += [f"- `{i.name}`: {i.unavailable.strip()}" for i in unavailable] + [""]
+    if result.notes:
+        lines += ["## Notes", ""] + [f"- {n}" for n in result.notes] + [""]
     if result.violations or result.required_missing:
         lines += ["## Violations (the run fails)", ""]
         lines += [f"- {v}" for v in result.required_missing + result.violations] + [""]
@@ -372,10 +424,11 @@ def junit(result: RunResult) -> ET.ElementTree:
     tests = {t["id"]: t for t in result.tests}
     root = ET.Element("testsuites", name="regpen-conformance")
     properties = ET.SubElement(root, "properties")
+    ET.SubElement(properties, "property", name="suite", value=result.suite.name)
     ET.SubElement(properties, "property", name="suite_version", value=result.suite.version)
     for file_name, digest in sorted(result.suite.hashes.items()):
         ET.SubElement(properties, "property", name=f"sha256:{file_name}", value=digest)
-    for info in result.backends:
+    for info in judged(result):
         cells = result.cells[info.name]
         suite = ET.SubElement(root, "testsuite", name=info.name)
         counts = {"failures": 0, "errors": 0, "skipped": 0}
@@ -422,6 +475,9 @@ def junit(result: RunResult) -> ET.ElementTree:
         )
         ET.SubElement(case, "failure", message=violation.splitlines()[0], type="violation").text = violation
         problems += 1
+    for row in result.kills:
+        case = ET.SubElement(harness, "testcase", classname="harness.mutants", name=row.backend, time="0")
+        ET.SubElement(case, "system-out").text = f"{row.total} vectors failed: {row.kills}"
     for check in result.timing:
         case = ET.SubElement(
             harness,
@@ -441,7 +497,7 @@ def junit(result: RunResult) -> ET.ElementTree:
             ET.SubElement(case, "skipped", message=check.detail)
     harness.set(
         "tests",
-        str(len(result.required_missing) + len(result.violations) + len(result.timing)),
+        str(len(result.required_missing) + len(result.violations) + len(result.kills) + len(result.timing)),
     )
     harness.set("failures", str(problems))
     return ET.ElementTree(root)
@@ -449,7 +505,7 @@ def junit(result: RunResult) -> ET.ElementTree:
 
 def results_json(result: RunResult) -> dict:
     return {
-        "suite": {"version": result.suite.version, "sha256": result.suite.hashes},
+        "suite": {"name": result.suite.name, "version": result.suite.version, "sha256": result.suite.hashes},
         "backends": [
             {
                 "name": i.name,
@@ -457,8 +513,19 @@ def results_json(result: RunResult) -> dict:
                 "teaching": i.teaching,
                 "worker": i.worker,
                 "unavailable": i.unavailable,
+                "mutant": i.mutant,
             }
             for i in result.backends
+        ],
+        "mutants": [
+            {
+                "backend": r.backend,
+                "control": r.control,
+                "failed": r.kills,
+                "ran": r.ran,
+                "crashes": r.crashes,
+            }
+            for r in result.kills
         ],
         "verdict": "failed" if result.failed() else "ok",
         "violations": result.required_missing + result.violations,

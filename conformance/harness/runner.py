@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness import expected as expected_failures
-from harness import timing
+from harness import kills, timing
 from harness.backend import Backend
 from harness.compare import (
     DRIFT,
@@ -43,6 +43,9 @@ class BackendInfo:
     teaching: bool
     worker: str
     unavailable: str | None = None
+    mutant: bool = False  # test-only: judged by harness/kills.py, not by an expected-failure list
+    control: bool = False  # the mutants' control (the oracle through the mutant adapter)
+    description: str = ""
 
 
 @dataclass
@@ -52,6 +55,8 @@ class RunResult:
     backends: list[BackendInfo]
     cells: dict[str, dict[str, Cell]]  # backend -> test id -> cell
     violations: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # worth reading, but not failing the run
+    kills: list[kills.Row] = field(default_factory=list)
     timing: list[timing.CheckResult] = field(default_factory=list)
     required_missing: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -65,6 +70,7 @@ class RunResult:
 @dataclass
 class Options:
     backends: list[str] = field(default_factory=list)  # empty: every registered backend
+    mutants: bool = True  # with an empty `backends`: include the test-only mutants
     require: list[str] = field(default_factory=list)
     filter: str = ""
     timeout: float = 60.0
@@ -78,9 +84,9 @@ class Options:
     progress: bool = True
 
 
-def select_backends(registry: list[Backend], names: list[str]) -> list[Backend]:
+def select_backends(registry: list[Backend], names: list[str], mutants: bool = True) -> list[Backend]:
     if not names:
-        return list(registry)
+        return [b for b in registry if mutants or not b.mutant]
     by_name = {b.name: b for b in registry}
     unknown = [n for n in names if n not in by_name]
     if unknown:
@@ -113,7 +119,7 @@ def start_workers(backends: list[Backend], options: Options) -> dict[str, Worker
 def run(suite: Suite, options: Options) -> RunResult:
     started = time.monotonic()
     registry = load_registry(options.registry)
-    backends = select_backends(registry, options.backends)
+    backends = select_backends(registry, options.backends, options.mutants)
     unknown_required = [n for n in options.require if n not in {b.name for b in registry}]
     if unknown_required:
         raise SystemExit(f"--require names unknown backend(s) {unknown_required}")
@@ -142,6 +148,9 @@ def run(suite: Suite, options: Options) -> RunResult:
                         backend.teaching,
                         key,
                         reasons.get(backend.name, "not found by the worker"),
+                        mutant=backend.mutant,
+                        control=getattr(backend, "control", False),
+                        description=getattr(backend, "description", ""),
                     )
                 )
         result.backends.sort(key=lambda b: [x.name for x in backends].index(b.name))
@@ -149,14 +158,24 @@ def run(suite: Suite, options: Options) -> RunResult:
         for info in result.backends:
             backend = next(b for b in backends if b.name == info.name)
             result.cells[info.name] = _run_backend(backend, info, tests, workers[info.worker], options)
-            if info.unavailable is None:
+            if info.mutant:
+                if info.unavailable is not None:
+                    result.violations.append(f"{info.name} cannot run: {info.unavailable.splitlines()[0]}")
+            elif info.unavailable is None:
                 listed = expected_failures.load(options.expected_dir, info.name)
+                listed, note = expected_failures.for_suite(listed, suite.name, suite.version)
+                result.notes += [note] if note else []
                 result.violations += expected_failures.apply(listed, result.cells[info.name], known_ids)
             elif info.name in options.require:
                 result.required_missing.append(f"{info.name}: {info.unavailable}")
 
+        result.kills = kills.matrix(result)
+        result.violations += kills.violations(result.kills)
+
         if options.timing_file is not None and Path(options.timing_file).is_file():
-            available = {i.name: workers[i.worker] for i in result.backends if i.unavailable is None}
+            available = {
+                i.name: workers[i.worker] for i in result.backends if i.unavailable is None and not i.mutant
+            }
             result.timing = timing.run_checks(timing.load(options.timing_file), available, options.timeout)
     finally:
         for client in workers.values():
@@ -182,7 +201,7 @@ def _run_backend(
             test["operation"],
             test.get("flags", []),
             test_penalty_type(test),
-        )
+        ) or backend.declines(test)
         if gap is None:
             runnable.append(test)
         else:

@@ -27,10 +27,11 @@ class Suite:
     version: str
     hashes: dict[str, str]  # file name -> sha256 of its bytes, as checked against the manifest
     tests: list[dict] = field(default_factory=list)
+    name: str = "regpen"  # the manifest's `suite`: what expected-failure lists name (expected.py)
 
     def header(self) -> list[str]:
         """The lines every report starts with, so that a report names the exact vectors it used."""
-        lines = [f"suite regpen {self.version} ({self.directory})"]
+        lines = [f"suite {self.name} {self.version} ({self.directory})"]
         lines += [f"  {name}  sha256 {digest}" for name, digest in sorted(self.hashes.items())]
         return lines
 
@@ -116,7 +117,13 @@ def load_suite(directory: Path = DEFAULT_DIR) -> Suite:
             problems.append(f"{name}: number_of_tests says {declared}, the file has {count}")
     if problems:
         raise SuiteError("the vectors cannot be used:\n  " + "\n  ".join(problems))
-    return Suite(directory, str(manifest.get("suite_version", "?")), hashes, tests)
+    return Suite(
+        directory,
+        str(manifest.get("suite_version", "?")),
+        hashes,
+        tests,
+        name=str(manifest.get("suite", "?")),
+    )
 
 
 def test_dtype(test: dict) -> str:

@@ -14,7 +14,10 @@ Requests:
    "n": n, "seed": s, "repeats": r, "budget": seconds}         -> {"seq": 3, "outcome": {...}}
 
 Results are streamed one test at a time so that the runner knows exactly which test was running
-when a worker died or hung. Outcomes are encoded like the vectors (hex bit patterns).
+when a worker died or hung. Outcomes are encoded like the vectors (hex bit patterns): a scalar
+{"kind": "scalar", "bits"}, an array {"kind": "array", "bits" (flat, C order), "shape"}, a penalty,
+{"kind": "error", "code"} or {"kind": "crash", "message"}. Vector arguments are decoded by
+harness/inputs.py (integers, shapes, generated inputs).
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from harness import codec, data, timing
+from harness import codec, data, inputs, timing
 from harness.backend import Backend, PenaltySpec, SpecError
 
 
@@ -60,24 +63,18 @@ def encode_penalty(penalty: PenaltySpec) -> dict:
     return encoded
 
 
-def _encode_number(result: Any) -> dict:
+def _encode_number(result: Any, operation: str) -> dict:
+    """A scalar for value/loss/l1_regularization; an array, flat in C order with its shape, for
+    gradient/prox (a 0-d w gives a 0-d array, which is still an array result)."""
     array = np.asarray(result)
     if array.dtype.name not in codec.DTYPES:
         return {
             "kind": "crash",
             "message": f"backend returned dtype {array.dtype.name}",
         }
-    if array.ndim == 0:
-        return {
-            "kind": "scalar",
-            "bits": codec.encode_scalar(array[()], array.dtype.name),
-        }
-    return {"kind": "array", "bits": codec.encode_array(array)}
-
-
-def _array_arg(test: dict, name: str) -> np.ndarray:
-    dtype = test.get("arg_dtypes", {}).get(name, test["dtype"])
-    return codec.decode_array(test["args"][name], dtype)
+    if operation in inputs.SCALAR_OPERATIONS and array.ndim == 0:
+        return {"kind": "scalar", "bits": codec.encode_scalar(array[()], array.dtype.name)}
+    return {"kind": "array", "bits": codec.encode_array(array), "shape": list(array.shape)}
 
 
 def execute(backend: Backend, test: dict) -> dict:
@@ -96,6 +93,9 @@ def execute(backend: Backend, test: dict) -> dict:
                 "kind": "penalty",
                 "penalty": encode_penalty(backend.convert(args["convention"], params)),
             }
+        if operation == "l1_regularization":
+            lambda_ = codec.decode_param(args["lambda"])
+            return _encode_number(backend.l1_regularization(inputs.array_arg(test, "w"), lambda_), operation)
         penalty = decode_penalty(test["penalty"])
         if operation == "config_roundtrip":
             text = str(backend.to_config(penalty))  # A JVM adapter may hand back a java.lang.String.
@@ -104,27 +104,25 @@ def execute(backend: Backend, test: dict) -> dict:
                 "penalty": encode_penalty(backend.from_config(text)),
                 "config_text": text,
             }
-        if operation == "value":
-            return _encode_number(backend.value(penalty, _array_arg(test, "w")))
-        if operation == "gradient":
-            return _encode_number(backend.gradient(penalty, _array_arg(test, "w")))
-        if operation == "prox":
-            step = codec.decode_param(args["step"])
-            return _encode_number(backend.prox(penalty, _array_arg(test, "w"), step))
-        if operation == "loss":
-            return _encode_number(
-                backend.loss(
-                    penalty,
-                    _array_arg(test, "y_true"),
-                    _array_arg(test, "y_pred"),
-                    _array_arg(test, "w"),
-                )
-            )
-        return {"kind": "crash", "message": f"unknown operation {operation!r}"}
+        return _encode_number(_numeric(backend, penalty, test), operation)
     except SpecError as e:
         return {"kind": "error", "code": e.code}
     except Exception:  # Anything but a SpecError is a defect of the backend or its adapter.
         return {"kind": "crash", "message": traceback.format_exc(limit=4)}
+
+
+def _numeric(backend: Backend, penalty: PenaltySpec, test: dict) -> Any:
+    operation, args = test["operation"], test["args"]
+    w = inputs.array_arg(test, "w")
+    if operation == "value":
+        return backend.value(penalty, w)
+    if operation == "gradient":
+        return backend.gradient(penalty, w)
+    if operation == "prox":
+        return backend.prox(penalty, w, codec.decode_param(args["step"]))
+    if operation == "loss":
+        return backend.loss(penalty, inputs.array_arg(test, "y_true"), inputs.array_arg(test, "y_pred"), w)
+    raise ValueError(f"unknown operation {operation!r}")
 
 
 def _call(backend: Backend, operation: str, penalty: PenaltySpec, w: np.ndarray) -> None:

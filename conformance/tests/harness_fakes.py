@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import shutil
 import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +26,7 @@ from harness.backend import Backend, Capabilities, SpecError
 HERE = Path(__file__).resolve().parent
 REAL_SCHEMA = HERE.parent / "vectors" / "schema.json"
 ABORT, EXIT, HANG, NOISE = 13.0, 99.0, 666.0, 7.0
+SUITE_NAME = "fake"  # The manifest's name for the fake suite, which expected-failure lists name.
 
 
 class Honest(Backend):
@@ -87,6 +91,45 @@ BACKENDS = [Honest(), OffByOne(), Teacher(), Missing(), SharedA(), SharedB()]
 REGISTRY = "harness_fakes:BACKENDS"
 
 
+@dataclass(frozen=True)
+class FakeMutant:
+    """The shape of oracle.mutants.Mutant (the spec helper's module), for tests that must not
+    depend on which mutants the real suite has."""
+
+    name: str
+    description: str
+    operations: Mapping[str, Callable]
+
+
+def _one_ulp_up(p, w, fmt):
+    from oracle import spec
+
+    return math.nextafter(spec.value(p, w, fmt), math.inf)
+
+
+def _wrong_if_long(p, w, fmt):
+    from oracle import spec
+
+    return 0.0 if len(w) > 1000 else spec.value(p, w, fmt)
+
+
+FAKE_MUTANTS = (
+    FakeMutant("one-ulp-up", "value one ulp too high", {"value": _one_ulp_up}),
+    FakeMutant("long-only", "wrong beyond 1000 elements", {"value": _wrong_if_long}),
+)
+
+
+def with_mutants() -> list[Backend]:
+    from harness.backends import mutants
+
+    return [Honest(), mutants.MutantBackend(mutants.control(), control=True)] + [
+        mutants.MutantBackend(m) for m in FAKE_MUTANTS
+    ]
+
+
+MUTANT_REGISTRY = "harness_fakes:with_mutants"
+
+
 def value_test(index: int, w: list[float], lam: float, expected: float | None, error: str | None = None):
     test = {
         "id": f"value/l1/float64/fake/{index}",
@@ -108,10 +151,11 @@ def write_suite(directory: Path, tests: list[dict]) -> Path:
     """A one-file suite (value.json) with the real schema and a correct manifest."""
     directory.mkdir(parents=True, exist_ok=True)
     shutil.copy(REAL_SCHEMA, directory / "schema.json")
+    schema = json.loads(REAL_SCHEMA.read_text())
     document = {
         "suite": "regpen",
         "suite_version": "0.0.1",
-        "schema": "regpen-vectors-1",
+        "schema": schema["properties"]["schema"]["const"],  # Whatever schema the suite is on now.
         "operation": "value",
         "number_of_tests": len(tests),
         "notes": {},
@@ -119,7 +163,8 @@ def write_suite(directory: Path, tests: list[dict]) -> Path:
     }
     raw = json.dumps(document, indent=1).encode()
     (directory / "value.json").write_bytes(raw)
-    manifest = {"suite_version": "0.0.1", "files": {"value.json": hashlib.sha256(raw).hexdigest()}}
+    digest = hashlib.sha256(raw).hexdigest()
+    manifest = {"suite": SUITE_NAME, "suite_version": "0.0.1", "files": {"value.json": digest}}
     (directory / "manifest.json").write_text(json.dumps(manifest))
     return directory
 

@@ -1,4 +1,5 @@
-"""Bit comparison and ULP distances: NaN matches NaN, the sign of zero counts, formats never mix."""
+"""Bit comparison and ULP distances: every bit counts (NaN sign and payload, the sign of zero), formats
+never mix."""
 
 from __future__ import annotations
 
@@ -27,13 +28,46 @@ def h32(x: float) -> str:
     return codec.encode_scalar(x, "float32")
 
 
-def test_nan_matches_any_nan_payload_and_sign():
-    quiet, negative_payload = "0x7ff8000000000000", "0xfff8000000000001"
-    assert same_bits(quiet, negative_payload)
-    assert same_bits("0x7fc00000", "0xffc00001")
-    assert not same_bits(quiet, h64(np.inf))
-    assert ulp_distance(quiet, negative_payload) == 0
-    assert ulp_distance(quiet, h64(1.0)) is None
+CANONICAL64, CANONICAL32 = "0x7ff8000000000000", "0x7fc00000"
+
+
+@pytest.mark.parametrize(
+    "canonical, other",
+    [
+        (CANONICAL64, "0xfff8000000000000"),  # x86's default NaN from 0 * inf: the sign differs
+        (CANONICAL64, "0x7ff8000000000001"),  # a payload
+        (CANONICAL64, "0x7ff0000000000001"),  # a signalling NaN
+        (CANONICAL32, "0xffc00000"),
+        (CANONICAL32, "0x7fc00001"),
+    ],
+)
+def test_nan_bits_are_compared_exactly(canonical, other):
+    assert same_bits(canonical, canonical)
+    assert not same_bits(canonical, other)
+    assert ulp_distance(canonical, other) is None
+    verdict = judge({"expected": canonical}, {"kind": "scalar", "bits": other})
+    assert verdict.status == FAIL
+    assert verdict.ulp is None
+    assert "NaN bits differ" in verdict.reason
+    assert judge({"expected": canonical}, {"kind": "scalar", "bits": canonical}).status == PASS
+
+
+def test_nan_against_a_number_is_no_ulp_distance():
+    assert not same_bits(CANONICAL64, h64(np.inf))
+    assert ulp_distance(CANONICAL64, h64(1.0)) is None
+    verdict = judge({"expected": h64(1.0)}, {"kind": "scalar", "bits": CANONICAL64})
+    assert verdict.status == FAIL
+    assert "NaN against a number" in verdict.reason
+
+
+def test_nan_in_an_array_is_named_in_the_reason():
+    expected = [h64(1.0), CANONICAL64]
+    verdict = judge({"expected": expected}, {"kind": "array", "bits": [h64(1.0), "0xfff8000000000000"]})
+    assert verdict.status == FAIL
+    assert verdict.ulp is None
+    assert "1 of 2" in verdict.reason
+    assert "NaN bits differ" in verdict.reason
+    assert "-nan" in verdict.reason  # The decoded value shows the sign that differs.
 
 
 def test_signed_zero_counts_but_is_zero_ulp_apart():
@@ -117,7 +151,11 @@ def test_config_roundtrip_text_is_reread_by_pythons_json():
 
 def test_outcomes_agree_is_bitwise():
     a = {"kind": "array", "bits": [h64(0.0), "0x7ff8000000000000"]}
-    assert outcomes_agree(a, {"kind": "array", "bits": [h64(0.0), "0x7ff8000000000001"]})
+    assert outcomes_agree(a, {"kind": "array", "bits": [h64(0.0), "0x7ff8000000000000"]})
+    assert not outcomes_agree(a, {"kind": "array", "bits": [h64(0.0), "0x7ff8000000000001"]})
+    assert not outcomes_agree(
+        {"kind": "scalar", "bits": CANONICAL32}, {"kind": "scalar", "bits": "0xffc00000"}
+    )
     assert not outcomes_agree(a, {"kind": "array", "bits": [h64(-0.0), "0x7ff8000000000000"]})
     assert outcomes_agree({"kind": "error", "code": "x"}, {"kind": "error", "code": "x"})
     assert not outcomes_agree({"kind": "crash"}, {"kind": "crash"})

@@ -111,7 +111,7 @@ def test_cli_exit_codes(tmp_path):
     common += ["--reports", str(tmp_path / "reports"), "--no-timing"]
     ok = harness_cli("run", *common, "--backend", "fake-honest", cwd=tmp_path)
     assert ok.returncode == 0, ok.stdout + ok.stderr
-    assert "suite regpen 0.0.1" in ok.stdout
+    assert "suite fake 0.0.1" in ok.stdout
     bad = harness_cli("run", *common, "--backend", "fake-honest,fake-off-by-one", cwd=tmp_path)
     assert bad.returncode == 1
     assert "0x4000000000000001" in bad.stdout  # The wrong bits are shown in hex.
@@ -142,7 +142,9 @@ def test_diff_reports_changed_bits_and_statuses(result):
     assert (
         "fake-honest value/l1/float64/fake/0: pass 0x3ff8000000000000 -> pass 0x3ff8000000000001" in changes
     )
-    # Another NaN payload is the same NaN.
+    # NaN bits count like any others: another payload or sign is a change.
     old["results"]["fake-honest"]["value/l1/float64/fake/0"]["got"]["bits"] = "0x7ff8000000000000"
-    cell["got"]["bits"] = "0x7ff8000000000001"
+    cell["got"]["bits"] = "0xfff8000000000000"
+    assert any("fake/0" in line and "0xfff8000000000000" in line for line in diff.differences(old, new))
+    cell["got"]["bits"] = "0x7ff8000000000000"
     assert not any("fake/0" in line for line in diff.differences(old, new))

@@ -52,7 +52,9 @@ def run_checks(tmp_path, strict: bool):
     expected_dir = tmp_path / "expected"
     expected_dir.mkdir(exist_ok=True)
     (expected_dir / "fake-honest.txt").touch()
-    (expected_dir / "fake-off-by-one.txt").write_text("value/l1/float64/fake/0  # one ulp high on purpose\n")
+    (expected_dir / "fake-off-by-one.txt").write_text(
+        f"# suite: {fakes.SUITE_NAME}\nvalue/l1/float64/fake/0  # one ulp high on purpose\n"
+    )
     options = Options(
         backends=["fake-honest", "fake-off-by-one", "fake-missing"],
         registry=fakes.REGISTRY,

@@ -59,6 +59,7 @@ def test_batches_of_one_attribute_crashes_the_same_way(tmp_path, suite):
 def test_listed_crashes_make_the_run_pass(tmp_path, suite):
     opts = options(tmp_path, ["fake-honest"], timeout=3.0)
     (opts.expected_dir / "fake-honest.txt").write_text(
+        f"# suite: {fakes.SUITE_NAME}\n"
         "value/l1/float64/fake/3  # aborts on purpose\n"
         "value/l1/float64/fake/4  # hangs on purpose\n"
         "value/l1/float64/fake/6  # exits on purpose\n"

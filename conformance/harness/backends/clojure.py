@@ -2,8 +2,10 @@
 seed document's helper as written (regpen.seed, a teaching backend).
 
 Both run in the one shared JVM (worker "jvm", see _jvm.py) through Clojure's Java API: require the
-namespace once, then invoke its vars with Java arrays of the test's dtype. regpen.core reports errors
-as ex-info carrying {:regpen/code :invalid-lambda}; they become SpecError("invalid_lambda").
+namespace once, then invoke its vars with Java arrays of the test's dtype (the shared helpers of
+_jvm.py), or with a vector of Longs for integer inputs (Clojure's own integers, SPEC 2.0 §E).
+regpen.core reports errors as ex-info carrying {:regpen/code :invalid-lambda}; they become
+SpecError("invalid_lambda").
 """
 
 from __future__ import annotations
@@ -11,20 +13,14 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from regpen_names import CONVENTIONS, CONVERTER_FUNCTIONS, PENALTIES, kebab
 
 from harness.backend import Backend, Capabilities, PenaltySpec, SpecError, seed_capabilities
 from harness.backends import _jvm
 
 # `make clojure-build` writes build/jvm-classpath/clojure.txt.
 _CLASSPATH = "clojure"
-_PARAMS = {"l1": ("lam",), "l2": ("lam",), "elastic_net": ("l1", "l2")}
-_CONSTRUCTORS = {"l1": "l1", "l2": "l2", "elastic_net": "elastic-net"}
-_CONVERTERS = {
-    "sklearn": ("from-sklearn", ("alpha", "l1_ratio")),
-    "glmnet": ("from-glmnet", ("lambda", "alpha")),
-    "keras": ("from-keras", ("l1", "l2")),
-    "torch": ("from-torch-weight-decay", ("weight_decay",)),
-}
+_FLAT = "regpen.core takes flat sequences and arrays: a multi-dimensional w has no Clojure form"
 
 
 class _Clojure:
@@ -51,23 +47,25 @@ class _Clojure:
         return self.api.read(text)
 
     def java_array(self, values: np.ndarray) -> Any:
-        """A double[] or float[] copy of a one-dimensional numpy array, keeping its dtype."""
-        element = self.jpype.JFloat if values.dtype == np.float32 else self.jpype.JDouble
-        return self.jpype.JArray(element)(np.ascontiguousarray(values))
+        """A double[] or float[] of a float array (keeping its dtype); a vector of Longs for integers."""
+        if values.dtype.kind in "iu":
+            longs = self.jpype.JArray(self.jpype.JLong)(np.ascontiguousarray(values, np.int64))
+            return self.var("clojure.core", "vec").invoke(longs)
+        return _jvm.java_array(self.jpype, values)
 
-
-def _from_java(result: Any, like: np.dtype) -> Any:
-    """A Double or Float (scalar) or a double[]/float[] (array) as numpy, in the dtype of `like`."""
-    if hasattr(result, "__len__"):
-        return np.array(result, dtype=like)
-    return like.type(float(result))
+    def from_java(self, result: Any, like: np.ndarray) -> Any:
+        """A result as numpy in the dtype of the input `like` (float64 for integer input)."""
+        return _jvm.from_java(self.jpype, result, _jvm.result_like(like))
 
 
 class ClojureBackend(Backend):
     name = "clojure"
     language = "Clojure"
     worker = "jvm"
-    capabilities = Capabilities(features=("penalty_factor", "mixed_dtype"))
+    capabilities = Capabilities(
+        features=("penalty_factor", "mixed_dtype", "integer_input", "generated"),
+        gaps={"ndarray": _FLAT},
+    )
 
     def __init__(self) -> None:
         self._clj: _Clojure | None = None
@@ -97,16 +95,17 @@ class ClojureBackend(Backend):
             raise SpecError(str(code.getName()).replace("-", "_"), str(e.getMessage())) from None
 
     def _penalty(self, spec: PenaltySpec) -> Any:
-        args: list[Any] = [float(spec.params[key]) for key in _PARAMS[spec.type]]
+        kind = PENALTIES[spec.type]
+        args: list[Any] = [float(spec.params[key]) for key in kind.params]
         if spec.penalty_factor is not None:
             args += [self._factor_key, self._clj.java_array(np.asarray(spec.penalty_factor, np.float64))]
-        return self._call(self._core(_CONSTRUCTORS[spec.type]), *args)
+        return self._call(self._core(kind.clojure_constructor), *args)
 
     def _spec(self, penalty: Any) -> PenaltySpec:
         """Reads a regpen.core penalty back through its configuration map (string keys)."""
         config = self._core("config").invoke(penalty)
         kind = str(config.valAt("type"))
-        params = {key: float(config.valAt(key)) for key in _PARAMS[kind]}
+        params = {key: float(config.valAt(key)) for key in PENALTIES[kind].params}
         factors = config.valAt("penalty_factor")
         return PenaltySpec(
             kind,
@@ -114,25 +113,34 @@ class ClojureBackend(Backend):
             None if factors is None else np.array([float(f) for f in factors], np.float64),
         )
 
-    def value(self, penalty: PenaltySpec, w: np.ndarray) -> np.floating:
+    def _on_array(self, function: str, penalty: PenaltySpec, w: np.ndarray, *rest: float) -> Any:
+        """(function penalty w & rest) from regpen.core, the result read back in w's dtype."""
         p = self._penalty(penalty)
-        return _from_java(self._call(self._core("value"), p, self._clj.java_array(w)), w.dtype)
+        result = self._call(self._core(function), p, self._clj.java_array(w), *rest)
+        return self._clj.from_java(result, w)
+
+    def value(self, penalty: PenaltySpec, w: np.ndarray) -> np.floating:
+        return self._on_array("value", penalty, w)
 
     def gradient(self, penalty: PenaltySpec, w: np.ndarray) -> np.ndarray:
-        p = self._penalty(penalty)
-        return _from_java(self._call(self._core("gradient"), p, self._clj.java_array(w)), w.dtype)
+        return self._on_array("gradient", penalty, w)
 
     def prox(self, penalty: PenaltySpec, w: np.ndarray, step: float) -> np.ndarray:
-        p = self._penalty(penalty)
-        result = self._call(self._core("prox"), p, self._clj.java_array(w), float(step))
-        return _from_java(result, w.dtype)
+        return self._on_array("prox", penalty, w, float(step))
 
     def loss(
         self, penalty: PenaltySpec, y_true: np.ndarray, y_pred: np.ndarray, w: np.ndarray
     ) -> np.floating:
         p = self._penalty(penalty)
         arrays = [self._clj.java_array(a) for a in (y_true, y_pred, w)]
-        return _from_java(self._call(self._core("compute-loss"), *arrays, p), y_true.dtype)
+        # The loss's dtype is the float one of its inputs (integers count as float64).
+        like = y_true if y_true.dtype.kind == "f" else y_pred
+        return self._clj.from_java(self._call(self._core("compute-loss"), *arrays, p), like)
+
+    def l1_regularization(self, w: np.ndarray, lambda_: float) -> np.floating:
+        assert self._clj is not None, "setup() was not called"
+        result = self._call(self._core("l1-regularization"), self._clj.java_array(w), float(lambda_))
+        return self._clj.from_java(result, w)
 
     def from_config(self, text: str) -> PenaltySpec:
         return self._spec(self._call(self._core("from-config"), text))
@@ -141,8 +149,8 @@ class ClojureBackend(Backend):
         return str(self._call(self._core("to-config"), self._penalty(penalty)))
 
     def convert(self, convention: str, params: dict[str, float]) -> PenaltySpec:
-        function, names = _CONVERTERS[convention]
-        return self._spec(self._call(self._core(function), *[float(params[n]) for n in names]))
+        function = self._core(kebab(CONVERTER_FUNCTIONS[convention]))
+        return self._spec(self._call(function, *[float(params[n]) for n in CONVENTIONS[convention]]))
 
     def time_kernel(
         self, operation: str, penalty: PenaltySpec, w: np.ndarray, step: float, repeats: int
@@ -166,7 +174,9 @@ class ClojureSeed(Backend):
             "float32": "the seed's snippet works on Clojure doubles: float64 only",
             "loss": "the seed's Clojure snippet has no loss function",
             "mixed_dtype": "the seed takes one sequence of doubles",
-        }
+            "ndarray": _FLAT,
+        },
+        features=("integer_input", "generated"),
     )
 
     def __init__(self) -> None:
@@ -179,10 +189,13 @@ class ClojureSeed(Backend):
         self._clj = _Clojure()
         self._clj.require("regpen.seed")
 
-    def value(self, penalty: PenaltySpec, w: np.ndarray) -> np.floating:
+    def l1_regularization(self, w: np.ndarray, lambda_: float) -> np.floating:
         assert self._clj is not None, "setup() was not called"
         seed = self._clj.var("regpen.seed", "l1-regularization")
-        return np.float64(float(seed.invoke(self._clj.java_array(w), float(penalty.params["lam"]))))
+        return np.float64(float(seed.invoke(self._clj.java_array(w), float(lambda_))))
+
+    def value(self, penalty: PenaltySpec, w: np.ndarray) -> np.floating:
+        return self.l1_regularization(w, penalty.params["lam"])
 
 
 BACKENDS = [ClojureBackend(), ClojureSeed()]

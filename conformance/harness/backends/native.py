@@ -4,6 +4,11 @@
 regpen.c_abi (cffi over libregpen.so). Each forces its ISA before every call, so the kernels of
 every SIMD level the CPU has are checked against the vectors. Parameters reach the C library
 unvalidated (a plain record, not regpen's checked classes), so its own checks produce the codes.
+Inputs are numpy arrays as the vectors give them: int64 for integer inputs, any shape for ndarray.
+
+The bindings have no `l1_regularization` of their own: the seed helper is defined as
+L1(lambda).value(weights), so that operation is computed exactly so, through the binding's `value`
+(a binding that gains the function is called directly).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from regpen_names import PENALTIES
 
 from harness import timing
 from harness.backend import Backend, Capabilities, PenaltySpec, SpecError
@@ -33,21 +39,19 @@ class _Penalty:
 
 
 def _penalty(spec: PenaltySpec) -> _Penalty:
-    if spec.type == "elastic_net":
-        l1, l2 = spec.params["l1"], spec.params["l2"]
-    elif spec.type == "l1":
-        l1, l2 = spec.params["lam"], 0.0
-    else:
-        l1, l2 = 0.0, spec.params["lam"]
-    return _Penalty(spec.type, l1, l2, spec.penalty_factor)
+    """The C ABI's record: the strength of each part (|w| and w²), zero for a part the type lacks."""
+    kind = PENALTIES[spec.type]
+    parts = {"l1": 0.0, "l2": 0.0}
+    parts.update({part: spec.params[name] for name, part in zip(kind.params, kind.parts, strict=True)})
+    return _Penalty(spec.type, parts["l1"], parts["l2"], spec.penalty_factor)
 
 
 class Native(Backend):
     language = "C++"
     capabilities = Capabilities(
         dtypes=("float64", "float32"),
-        operations=("value", "gradient", "prox", "loss"),
-        features=("penalty_factor", "mixed_dtype"),
+        operations=("value", "gradient", "prox", "loss", "l1_regularization"),
+        features=("penalty_factor", "mixed_dtype", "integer_input", "ndarray", "generated"),
         gaps={op: _CONFIG_GAP for op in ("from_config", "config_roundtrip", "convert")},
     )
 
@@ -92,6 +96,11 @@ class Native(Backend):
 
     def loss(self, penalty, y_true, y_pred, w):
         return self._call("loss", y_true, y_pred, w, _penalty(penalty))
+
+    def l1_regularization(self, w, lambda_):
+        if hasattr(self._load(), "l1_regularization"):
+            return self._call("l1_regularization", w, lambda_)
+        return self._call("value", _Penalty("l1", lambda_, 0.0, None), w)
 
     def time_kernel(self, operation, penalty, w, step, repeats):
         """The binding's call as a training loop makes it: gradient and prox write into one

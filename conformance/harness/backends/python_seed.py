@@ -28,8 +28,13 @@ class PythonSeed(Backend):
             "float32": "the seed builds its weights from Python floats: float64 only",
             "loss": "the seed's Python snippet has no loss function",
             "mixed_dtype": "the seed takes one float64 array",
-        }
+        },
+        # numpy's sum takes integer arrays and any shape as they come.
+        features=("integer_input", "ndarray", "generated"),
     )
+
+    def l1_regularization(self, w, lambda_):
+        return seed_l1_regularization(w, lambda_)
 
     def value(self, penalty, w):
         return seed_l1_regularization(w, penalty.params["lam"])

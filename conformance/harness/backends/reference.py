@@ -1,7 +1,9 @@
 """Adapter for the `reference` backend: the regpen Python package, the readable implementation.
 
 It runs every operation in both dtypes, with penalty factors and mixed-dtype calls (Python is the
-one language here that can be handed arrays of two dtypes at once).
+one language here that can be handed arrays of two dtypes at once), integer inputs (handed over as
+lists of Python ints, the form a user writes; the native adapters pass numpy int64 arrays) and
+multi-dimensional arrays.
 """
 
 from __future__ import annotations
@@ -10,16 +12,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import numpy as np
+from regpen_names import CONVENTIONS, CONVERTER_FUNCTIONS, PENALTIES
 
-from harness.backend import OPERATIONS, Backend, Capabilities, PenaltySpec, SpecError
-
-# Converter argument order per convention; the vectors name the same parameters.
-_CONVERTERS = {
-    "sklearn": ("from_sklearn", ("alpha", "l1_ratio")),
-    "glmnet": ("from_glmnet", ("lambda", "alpha")),
-    "keras": ("from_keras", ("l1", "l2")),
-    "torch": ("from_torch_weight_decay", ("weight_decay",)),
-}
+from harness.backend import FEATURES, OPERATIONS, Backend, Capabilities, PenaltySpec, SpecError
+from harness.inputs import plain
 
 
 @contextmanager
@@ -36,21 +32,13 @@ def _spec_errors() -> Iterator[None]:
 def to_regpen(spec: PenaltySpec):
     import regpen
 
-    factor = spec.penalty_factor
-    if spec.type == "l1":
-        return regpen.L1(spec.params["lam"], penalty_factor=factor)
-    if spec.type == "l2":
-        return regpen.L2(spec.params["lam"], penalty_factor=factor)
-    if spec.type == "elastic_net":
-        return regpen.ElasticNet(spec.params["l1"], spec.params["l2"], penalty_factor=factor)
-    raise ValueError(f"unknown penalty type {spec.type!r}")
+    kind = PENALTIES[spec.type]
+    constructor = getattr(regpen, kind.class_name)
+    return constructor(*(spec.params[name] for name in kind.params), penalty_factor=spec.penalty_factor)
 
 
 def from_regpen(penalty) -> PenaltySpec:
-    if penalty.kind == "elastic_net":
-        params = {"l1": float(penalty.l1), "l2": float(penalty.l2)}
-    else:
-        params = {"lam": float(penalty.lam)}
+    params = {name: float(getattr(penalty, name)) for name in PENALTIES[penalty.kind].params}
     factor = penalty.penalty_factor
     return PenaltySpec(penalty.kind, params, None if factor is None else np.asarray(factor, np.float64))
 
@@ -62,7 +50,7 @@ class Reference(Backend):
     capabilities = Capabilities(
         dtypes=("float64", "float32"),
         operations=OPERATIONS,
-        features=("penalty_factor", "mixed_dtype"),
+        features=FEATURES,
     )
 
     def unavailable(self) -> str | None:
@@ -70,28 +58,34 @@ class Reference(Backend):
             import regpen
         except ImportError as e:
             return f"the regpen package does not import ({e}): build it with `make python`"
-        missing = [
-            n for n in ("L1", "L2", "ElasticNet", "compute_loss", "from_json") if not hasattr(regpen, n)
-        ]
+        wanted = [p.class_name for p in PENALTIES.values()]
+        wanted += ["compute_loss", "l1_regularization", "from_json"]
+        missing = [n for n in wanted if not hasattr(regpen, n)]
         return f"regpen lacks {missing}" if missing else None
 
     def value(self, penalty, w):
         with _spec_errors():
-            return to_regpen(penalty).value(w)
+            return to_regpen(penalty).value(plain(w))
 
     def gradient(self, penalty, w):
         with _spec_errors():
-            return to_regpen(penalty).gradient(w)
+            return to_regpen(penalty).gradient(plain(w))
 
     def prox(self, penalty, w, step):
         with _spec_errors():
-            return to_regpen(penalty).prox(w, step)
+            return to_regpen(penalty).prox(plain(w), step)
 
     def loss(self, penalty, y_true, y_pred, w):
         import regpen
 
         with _spec_errors():
-            return regpen.compute_loss(y_true, y_pred, w, to_regpen(penalty))
+            return regpen.compute_loss(plain(y_true), plain(y_pred), plain(w), to_regpen(penalty))
+
+    def l1_regularization(self, w, lambda_):
+        import regpen
+
+        with _spec_errors():
+            return regpen.l1_regularization(plain(w), lambda_)
 
     def from_config(self, text):
         import regpen
@@ -106,9 +100,9 @@ class Reference(Backend):
     def convert(self, convention, params):
         import regpen
 
-        function, names = _CONVERTERS[convention]
+        function = getattr(regpen, CONVERTER_FUNCTIONS[convention])
         with _spec_errors():
-            return from_regpen(getattr(regpen, function)(*(params[n] for n in names)))
+            return from_regpen(function(*(params[n] for n in CONVENTIONS[convention])))
 
 
 BACKENDS = [Reference()]
