@@ -145,24 +145,6 @@ T parameter(double p) {
   return static_cast<T>(p + 0.0);
 }
 
-// A parameter rounded to T, as a binary64 value. GCC 12's SLP vectorizer folds a pair of
-// double -> float -> double conversions into nothing (seen in terms_of below: the binary64
-// parameters reached the sums unrounded); the empty asm makes the binary32 value observable.
-template <class T>
-double widened_parameter(double p) {
-  T x = parameter<T>(p);
-  asm("" : "+x"(x));
-  return static_cast<double>(x);
-}
-
-// The penalty part of a scalar result, in the working format T (as binary64 values).
-template <class T>
-Terms terms_of(const regpen_penalty* p, double factor_max) {
-  const double c1 = widened_parameter<T>(p->l1);
-  const double c2 = widened_parameter<T>(p->l2);
-  return Terms{p->kind != REGPEN_L2, p->kind != REGPEN_L1, c1, c2, p->penalty_factor, factor_max};
-}
-
 template <class T>
 int value(const regpen_penalty* p, const T* w, size_t n, ptrdiff_t stride, T* out) noexcept {
   double factor_max = 0.0;
@@ -170,7 +152,7 @@ int value(const regpen_penalty* p, const T* w, size_t n, ptrdiff_t stride, T* ou
   if (int status = check_out(out, true)) return status;
   if (int status = check_array("w", w, n, stride)) return status;
   if (int status = check_factors(p, n)) return status;
-  *out = value_result<T>(active_kernels(), terms_of<T>(p, factor_max), w, n, stride);
+  *out = value_result<T>(active_kernels(), terms_for<T>(p, factor_max), w, n, stride);
   return REGPEN_OK;
 }
 
@@ -263,7 +245,7 @@ int loss(const regpen_penalty* p, const T* y, size_t n_true, ptrdiff_t stride_tr
     return REGPEN_E_EMPTY_INPUT;
   }
   if (int status = check_factors(p, n_w)) return status;
-  *out = loss_result<T>(active_kernels(), terms_of<T>(p, factor_max), y, stride_true, q,
+  *out = loss_result<T>(active_kernels(), terms_for<T>(p, factor_max), y, stride_true, q,
                         stride_pred, n_true, w, n_w, stride_w);
   return REGPEN_OK;
 }

@@ -509,7 +509,38 @@ T loss_result(const Kernels& isa, const Terms& t, const T* y, ptrdiff_t ys, cons
   return exact_result<T>(t, w, nw, ws, y, ys, q, qs, n);
 }
 
+// A parameter rounded to T, as a binary64 value. GCC 12's SLP vectorizer folds a pair of
+// double -> float -> double conversions into nothing (terms_for's c1 and c2 reached the sums
+// unrounded); the empty asm makes the binary32 value observable.
+template <class T>
+double in_format(double p) {
+  T x = static_cast<T>(p + 0.0);  // -0 stored as +0 (spec section 1), then one rounding
+  asm("" : "+x"(x));
+  return static_cast<double>(x);
+}
+
+template <class T>
+Terms terms_for(const regpen_penalty* p, double factor_max) {
+  return Terms{p->kind != REGPEN_L2, p->kind != REGPEN_L1, in_format<T>(p->l1),
+               in_format<T>(p->l2), p->penalty_factor, factor_max};
+}
+
+template <class T>
+T exact_value_result(const Terms& t, const T* w, size_t n, ptrdiff_t stride) {
+  return exact_result<T>(t, w, n, stride, nullptr, 1, nullptr, 1, 0);
+}
+
+template <class T>
+T exact_loss_result(const Terms& t, const T* y, ptrdiff_t ys, const T* q, ptrdiff_t qs, size_t n,
+                    const T* w, size_t nw, ptrdiff_t ws) {
+  return exact_result<T>(t, w, nw, ws, y, ys, q, qs, n);
+}
+
 #define REGPEN_INSTANTIATE(T)                                                                    \
+  template Terms terms_for<T>(const regpen_penalty*, double);                                    \
+  template T exact_value_result<T>(const Terms&, const T*, size_t, ptrdiff_t);                   \
+  template T exact_loss_result<T>(const Terms&, const T*, ptrdiff_t, const T*, ptrdiff_t, size_t, \
+                                  const T*, size_t, ptrdiff_t);                                  \
   template bool finish_sum<T>(const LaneSums&, double, T*);                                      \
   template bool round_approx<T>(const Approx&, T*);                                              \
   template void weight_sums<T>(const Kernels&, const T*, size_t, ptrdiff_t, const double*,       \

@@ -7,6 +7,7 @@
 #include <cstddef>
 
 #include "kernels.h"
+#include "regpen.h"
 
 namespace regpen::detail {
 
@@ -29,6 +30,11 @@ struct Terms {
   double factor_max;
 };
 
+// The Terms of a (checked) penalty in the working format T: parameters with -0 stored as +0, then
+// rounded once to T (a binary32 parameter may become +inf); factor_max bounds the factors.
+template <class T>
+Terms terms_for(const regpen_penalty* p, double factor_max);
+
 // RN_T(c1 * S1 + c2 * S2) with the special values of spec 2.0 A, decided per product.
 template <class T>
 T value_result(const Kernels& k, const Terms& t, const T* w, size_t n, ptrdiff_t stride);
@@ -37,6 +43,13 @@ T value_result(const Kernels& k, const Terms& t, const T* w, size_t n, ptrdiff_t
 template <class T>
 T loss_result(const Kernels& k, const Terms& t, const T* y, ptrdiff_t ys, const T* q,
               ptrdiff_t qs, size_t n, const T* w, size_t nw, ptrdiff_t ws);
+
+// The exact path alone for value_result and loss_result (the tests' second opinion).
+template <class T>
+T exact_value_result(const Terms& t, const T* w, size_t n, ptrdiff_t stride);
+template <class T>
+T exact_loss_result(const Terms& t, const T* y, ptrdiff_t ys, const T* q, ptrdiff_t qs, size_t n,
+                    const T* w, size_t nw, ptrdiff_t ws);
 
 // Combines the lanes into hi + lo with the proven bound of native/DESIGN.md (absolute_error
 // bounds what the relative Sum2 analysis does not cover: TwoProd errors lost to underflow);
