@@ -342,24 +342,30 @@ bool fast_residuals(const Kernels& isa, const T* y, ptrdiff_t ys, const T* q, pt
   LaneSums sums;
   sums.reset(k.lanes);
   double cross[8] = {};
-  double rh[kChunk], rl[kChunk];
+  double rh[kChunk];
+  // rh_i = fl(y_i - p_i) into rh, rh_i * rl_i into eight columns of cross (TwoSum, written out so
+  // that the compiler keeps cross in registers and vectorizes the contiguous case).
+  auto split = [&](double a, double b, size_t i, int j) {
+    const double s = a - b;
+    const double bb = s - a;
+    const double e = (a - (s - bb)) - (b + bb);
+    rh[i] = s;
+    cross[j] += s * e;
+  };
   for (size_t start = 0; start < n; start += kChunk) {
     const size_t m = n - start < kChunk ? n - start : kChunk;
     const T* yb = y + static_cast<ptrdiff_t>(start) * ys;
     const T* qb = q + static_cast<ptrdiff_t>(start) * qs;
-    if (ys == 1 && qs == 1) {
-      for (size_t i = 0; i < m; ++i)
-        two_sum_pair(static_cast<double>(yb[i]), -static_cast<double>(qb[i]), rh[i], rl[i]);
-    } else {
-      for (size_t i = 0; i < m; ++i)
-        two_sum_pair(static_cast<double>(yb[static_cast<ptrdiff_t>(i) * ys]),
-                     -static_cast<double>(qb[static_cast<ptrdiff_t>(i) * qs]), rh[i], rl[i]);
-    }
-    k.sums_f64.square(rh, nullptr, m, nullptr, &sums);
     size_t i = 0;
-    for (; i + 8 <= m; i += 8)
-      for (int j = 0; j < 8; ++j) cross[j] += rh[i + j] * rl[i + j];
-    for (; i < m; ++i) cross[0] += rh[i] * rl[i];
+    if (ys == 1 && qs == 1) {
+      for (; i + 8 <= m; i += 8)
+        for (int j = 0; j < 8; ++j)
+          split(static_cast<double>(yb[i + j]), static_cast<double>(qb[i + j]), i + j, j);
+    }
+    for (; i < m; ++i)
+      split(static_cast<double>(yb[static_cast<ptrdiff_t>(i) * ys]),
+            static_cast<double>(qb[static_cast<ptrdiff_t>(i) * qs]), i, 0);
+    k.sums_f64.square(rh, nullptr, m, nullptr, &sums);
   }
   Approx a;
   if (!lane_approx(sums, static_cast<double>(n) * 0x1p-1074, &a)) return false;
