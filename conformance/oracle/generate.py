@@ -16,23 +16,21 @@ from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
 from pathlib import Path
 
-from oracle import spec
+import numpy as np
+
+from oracle import generators, spec
 from oracle.ieee import (
     BINARY64,
     FORMATS,
     INF,
     NAN,
     Format,
-    add,
-    div,
     from_bits,
     is_representable,
-    mul,
     round_exact,
-    sub,
     to_bits,
-    to_format,
 )
+from oracle.mutants import MUTANTS, spec1_loss, spec1_value
 
 SUITE_VERSION = "2.0.0"
 SCHEMA = "regpen-vectors-2"
@@ -64,6 +62,8 @@ NOTES = {
     "integer_input": "Integer elements (arg_dtypes int64, decimal strings), read as float64 by correct "
     "rounding; languages with typed float arrays cannot express them.",
     "ndarray": "Multi-dimensional w (or y), stored flat in C order with its shape in `shapes`.",
+    "generated": "A long argument given as {generator, seed, n} (SPEC.md 6.1): the threaded and "
+    "blocked paths of the kernels, some sums placed on a rounding midpoint.",
 }
 
 
@@ -241,8 +241,18 @@ def run_case(compute: Callable[[], object]) -> tuple[str, object]:
 ARRAY_ARGS = ("w", "y_true", "y_pred")
 
 
-def encode_array(arg: Sequence[float | int], dtype: str) -> list[str]:
-    """Float elements as hex bit patterns; int64 elements as decimal strings (SPEC §6)."""
+def elements(arg: Sequence[float | int] | dict, dtype: str) -> Sequence[float]:
+    """An argument's values for the oracle: generated arrays expanded (as binary64, exactly)."""
+    if generators.is_generated(arg):
+        return generators.expand(arg, dtype).astype(np.float64)
+    return spec.elements(arg, dtype)
+
+
+def encode_array(arg: Sequence[float | int] | dict, dtype: str) -> list[str] | dict:
+    """Float elements as hex bit patterns; int64 elements as decimal strings; a generated argument
+    as its generator object (SPEC §6)."""
+    if generators.is_generated(arg):
+        return dict(arg)
     if dtype == "int64":
         return [str(x) for x in arg]
     return hex_list(arg, dtype)
@@ -292,11 +302,13 @@ def numeric_test(
     test["args"] = encoded_args
     if factor is not None:
         flags.add("penalty_factor")
+    if any(generators.is_generated(arg) for arg in args.values()):
+        flags.add("generated")
 
     def compute() -> object:
         p = spec.make_penalty(type_, params, factor)
         arrays = {
-            name: spec.elements(arg, arg_dtypes.get(name, dtype))
+            name: elements(arg, arg_dtypes.get(name, dtype))
             for name, arg in args.items()
             if name in ARRAY_ARGS
         }
@@ -311,7 +323,7 @@ def numeric_test(
             return [hex_result(x, fmt.name) for x in spec.prox(p, arrays["w"], args["step"], fmt)]
         if shapes:
             spec.same_shape(
-                shapes.get("y_true", [len(args["y_true"])]), shapes.get("y_pred", [len(args["y_pred"])])
+                shapes.get("y_true", [len(arrays["y_true"])]), shapes.get("y_pred", [len(arrays["y_pred"])])
             )
         y_true, y_pred, w = arrays["y_true"], arrays["y_pred"], arrays["w"]
         return hex_result(spec.loss(p, y_true, y_pred, w, fmt), fmt.name)
@@ -657,33 +669,6 @@ def nan_inputs(dtype: str) -> list[tuple[str, float]]:
     ]
 
 
-def spec1_value(p: spec.Penalty, w: Sequence[float], fmt: Format) -> float:
-    """Spec 1.0's value, fl(lam × RN(S)) part by part, for finite inputs: what spec 2.0 changed."""
-    factors = [1.0] * len(w) if p.penalty_factor is None else [to_format(f, fmt) for f in p.penalty_factor]
-    s1 = round_exact(
-        sum((Fraction(f) * abs(Fraction(x)) for f, x in zip(factors, w, strict=True)), Fraction(0)), fmt
-    )
-    s2 = round_exact(
-        sum((Fraction(f) * Fraction(x) ** 2 for f, x in zip(factors, w, strict=True)), Fraction(0)), fmt
-    )
-    c1, c2 = to_format(p.coefficient("l1"), fmt), to_format(p.coefficient("l2"), fmt)
-    if p.type == "l1":
-        return mul(c1, s1, fmt)
-    if p.type == "l2":
-        return mul(c2, s2, fmt)
-    return add(mul(c1, s1, fmt), mul(c2, s2, fmt), fmt)
-
-
-def spec1_loss(
-    p: spec.Penalty, y_true: Sequence[float], y_pred: Sequence[float], w: Sequence[float], fmt: Format
-) -> float:
-    """Spec 1.0's loss for finite inputs: rounded residuals, RN(SSE), fl(SSE / RN(n)), fl(mse + value)."""
-    residuals = [sub(a, b, fmt) for a, b in zip(y_true, y_pred, strict=True)]
-    sse = round_exact(sum((Fraction(r) ** 2 for r in residuals), Fraction(0)), fmt)
-    mse = div(sse, round_exact(Fraction(len(y_true)), fmt), fmt)
-    return add(mse, spec1_value(p, w, fmt), fmt)
-
-
 def params_of(type_: str, l1: float, l2: float) -> dict[str, float]:
     """Parameters that put strength l1 on |w| and l2 on w² where the penalty type has that part."""
     if type_ == "elastic_net":
@@ -869,6 +854,10 @@ def add_spec2_groups(suite: Suite, operation: str, type_: str, dtype: str) -> No
         )
     )
 
+    if operation == "value":
+        add_generated_value_group(suite, type_, dtype)
+        add_near_miss_value_group(suite, type_, dtype)
+
     if dtype == "float64":
         tests = suite.group(f"{prefix}/integer_input", "Integer elements, read as RN64 of their exact value.")
         for w in INTEGER_WEIGHTS:
@@ -884,6 +873,116 @@ def add_spec2_groups(suite: Suite, operation: str, type_: str, dtype: str) -> No
                     arg_dtypes={"w": "int64"},
                 )
             )
+
+
+def near_tie_inputs(type_: str, dtype: str) -> list[tuple[str, dict[str, float], list[float]]]:
+    """Exact sums a hair above a tie: 1 + half an ulp + 2**-k. A summation that loses the last term
+    (Neumaier's hi + lo, a rounded partial sum) rounds the tie to even; for binary32 with k > 53,
+    RN64 of the exact sum is the tie itself, so computing in binary64 and casting rounds wrongly too."""
+    p = FORMATS[dtype].precision
+    offsets = (100, 130, 160, 200) if dtype == "float64" else (40, 60, 80, 100, 140)
+    cases = []
+    for k in offsets:
+        if type_ != "l2":  # Σ|w| = 1 + 2**-p + 2**-k with strength 1 on |w|
+            cases.append(
+                (f"Σ|w| = 1 + 2^-{p} + 2^-{k}", params_of(type_, 1.0, 0.0), [1.0, -(2.0**-p), 2.0**-k])
+            )
+        if type_ != "l1" and k % 2 == 0:  # Σw² = 1 + 2**-p + 2**-k with strength 1 on w²
+            half = [2.0 ** -((p + 1) // 2)] * (2 if p % 2 else 1)  # 2**-p as one or two squares
+            w = [1.0, *half, -(2.0 ** -(k // 2))]
+            cases.append((f"Σw² = 1 + 2^-{p} + 2^-{k}", params_of(type_, 0.0, 1.0), w))
+    return cases
+
+
+def add_near_miss_value_group(suite: Suite, type_: str, dtype: str) -> None:
+    """Issue 9 §3's families: wide exponent spreads just above a tie, float32 double rounding,
+    sums on and just below the overflow threshold, and factor products whose rounding matters."""
+    fmt = FORMATS[dtype]
+    prefix = f"{type_}/{dtype}"
+    rng = random.Random(f"value/{prefix}/near_miss")
+    tests = suite.group(f"{prefix}/near_miss", "Inputs that tell correct rounding from near misses.")
+    for label, params, w in near_tie_inputs(type_, dtype):
+        tests.append(numeric_test("value", dtype, type_, params, {"w": w}, label, ["rounding_boundary"]))
+    # The overflow threshold is max + half an ulp: on it the result is +inf, a hair below it max.
+    max_finite = round_exact(fmt.max_finite, fmt)
+    half_ulp_exp = fmt.emax - fmt.precision  # half an ulp of max = 2**(emax - p)
+    below = [max_finite, 2.0 ** (half_ulp_exp - 1), 2.0 ** (half_ulp_exp - 2), 2.0 ** (half_ulp_exp - 30)]
+    overflow = [
+        ("Σ|w| exactly on the overflow threshold", [max_finite, -(2.0**half_ulp_exp)]),
+        ("Σ|w| just below the overflow threshold", below),
+        ("Σ|w| one term beyond the threshold", [max_finite, 2.0**half_ulp_exp, 2.0 ** (half_ulp_exp - 60)]),
+    ]
+    if type_ != "l2":
+        for label, w in overflow:
+            tests.append(
+                numeric_test("value", dtype, type_, params_of(type_, 1.0, 0.0), {"w": w}, label, ["overflow"])
+            )
+    # Factor products whose exact low bits decide the rounding (rounded products lose them).
+    rounded = next(m for m in MUTANTS if m.name == "rounded_products").operations["value"]
+
+    def make() -> tuple:
+        n = rng.randint(2, 6)
+        w = random_vector(rng, fmt, n, -4, 4)
+        factor = [random_value(rng, BINARY64, -2, 2, signed=False) for _ in range(n)]
+        return (standard_penalty(rng, type_), w, factor)
+
+    def differs(params: dict[str, float], w: list[float], factor: list[float]) -> bool:
+        p = spec.make_penalty(type_, params, factor)
+        return rounded(p, w, fmt) != spec.value(p, w, fmt)
+
+    for params, w, factor in search(rng, make, differs, 4):
+        tests.append(
+            numeric_test(
+                "value", dtype, type_, params, {"w": w}, "rounded factor products differ", [], factor
+            )
+        )
+
+
+# Lengths past the kernels' blocking and threading thresholds (issue 9: 2**12 + 1, 2**16 + 1,
+# 2**20 + 3, 3·10**6).
+GENERATED_LENGTHS = (4097, 65537, 1048579, 3_000_000)
+
+
+def generated(name: str, seed: str, n: int) -> dict[str, object]:
+    """A generator argument; its seed is derived from a label so that every test has its own."""
+    return {"generator": name, "seed": int(hashlib.sha256(seed.encode()).hexdigest()[:16], 16), "n": n}
+
+
+def add_generated_value_group(suite: Suite, type_: str, dtype: str) -> None:
+    prefix = f"{type_}/{dtype}"
+    tests = suite.group(
+        f"{prefix}/generated", "Long generated inputs; some sums exactly on or just above a tie."
+    )
+    rng = random.Random(f"value/{prefix}/generated")
+    for n in GENERATED_LENGTHS:
+        name = "wide" if n == 65537 else "unit"
+        w = generated(name, f"value/{prefix}/{n}", n)
+        tests.append(
+            numeric_test(
+                "value", dtype, type_, standard_penalty(rng, type_), {"w": w}, f"{name}, n = {n}", []
+            )
+        )
+    if type_ == "l2":
+        return  # the tie generators place Σ|w|, not Σw², on a midpoint
+    # Strength 1 on |w| only, so the value is the sum itself: on the tie, and just above it.
+    for name, n in (
+        ("tie_abs", 65537),
+        ("above_tie_abs", 4097),
+        ("above_tie_abs", 1048579),
+        ("above_tie_abs", 3_000_000),
+    ):
+        w = generated(name, f"value/{prefix}/{name}/{n}", n)
+        tests.append(
+            numeric_test(
+                "value",
+                dtype,
+                type_,
+                params_of(type_, 1.0, 0.0),
+                {"w": w},
+                f"{name}, n = {n}",
+                ["rounding_boundary"],
+            )
+        )
 
 
 # Integers beyond 2**53 round to even; int64's extremes included.
@@ -1125,6 +1224,63 @@ def add_loss_spec2_groups(suite: Suite, type_: str, dtype: str) -> None:
         y_pred = random_vector(rng, fmt, size)
         w = random_vector(rng, fmt, math.prod(shapes["w"]))
         tests.append(loss_test(dtype, type_, pick(), (y_true, y_pred, w), label, [], shapes=shapes))
+
+    tests = suite.group(
+        f"{prefix}/near_miss", "Residuals and means that tell the exact loss from near misses."
+    )
+    # r = 2**floor(e / 2) for the smallest subnormal 2**e: r² is that subnormal (binary64) or half of
+    # it (binary32), so the mean lands on or next to the bottom of the subnormal range.
+    tiny = math.ldexp(1.0, (fmt.emin - fmt.precision + 1) // 2)
+    zero = params_of(type_, 0.0, 0.0)
+    subnormal = [
+        ("r² at the bottom of the subnormal range, n = 1", [tiny], [0.0]),
+        ("r² at the bottom of the subnormal range, n = 2", [tiny, 0.0], [0.0, 0.0]),
+        ("r² = 2.25 r_tiny², n = 1", [1.5 * tiny], [0.0]),
+        ("subnormal residuals", [math.ldexp(3.0, fmt.emin - fmt.precision + 1), 1.0], [0.0, 1.0]),
+    ]
+    for label, y_true, y_pred in subnormal:
+        tests.append(loss_test(dtype, type_, zero, (y_true, y_pred, []), label, ["subnormal"]))
+    mutant_loss = {m.name: m.operations["loss"] for m in MUTANTS}
+    for name in ("rounded_residual", "rounded_mean", "naive"):
+
+        def make() -> tuple:
+            n = rng.randint(1, 7)
+            y_true = random_vector(rng, fmt, n, -3, 3)
+            y_pred = [
+                round_exact(Fraction(y) + Fraction(random_value(rng, fmt, -60, 2)), fmt) for y in y_true
+            ]
+            return (pick(), y_true, y_pred, random_vector(rng, fmt, rng.randint(0, 3), -3, 3))
+
+        def differs(params: dict, y_true: list, y_pred: list, w: list, name: str = name) -> bool:
+            p = spec.make_penalty(type_, params)
+            return mutant_loss[name](p, y_true, y_pred, w, fmt) != spec.loss(p, y_true, y_pred, w, fmt)
+
+        for params, y_true, y_pred, w in search(rng, make, differs, 3):
+            tests.append(
+                loss_test(dtype, type_, params, (y_true, y_pred, w), f"{name.replace('_', ' ')} differs", [])
+            )
+
+    tests = suite.group(f"{prefix}/generated", "Long generated targets, predictions and weights.")
+    for n in GENERATED_LENGTHS if type_ == "elastic_net" else GENERATED_LENGTHS[:1]:
+        data = (
+            generated("unit", f"loss/{prefix}/{n}/y_true", n),
+            generated("unit", f"loss/{prefix}/{n}/y_pred", n),
+            generated("unit", f"loss/{prefix}/{n}/w", min(n, 65537)),
+        )
+        tests.append(loss_test(dtype, type_, pick(), data, f"unit, n = {n}", []))
+    # y_pred = y_true: zero residuals, so the loss is the penalty's sum, placed just above a tie.
+    y = generated("unit", f"loss/{prefix}/tie/y", 1048579)
+    w = generated("above_tie_abs", f"loss/{prefix}/tie/w", 65537)
+    tests.append(
+        loss_test(
+            dtype,
+            type_,
+            params_of(type_, 1.0, 0.0),
+            (y, y, w),
+            "zero residuals, Σ|w| just above a tie",
+            ["rounding_boundary"],
+        )
+    )
 
     if dtype == "float64":
         tests = suite.group(f"{prefix}/integer_input", "Integer elements count as float64 input.")
