@@ -143,6 +143,19 @@ Penalty penalty_of(py::handle p) {
   return out;
 }
 
+// Spec 2.0 D: a penalty's own error comes before any error of the call's arguments. regpen's
+// penalties are checked when built; an object that skipped those checks is checked here, only
+// when an argument fails (so the common path does not validate factors twice).
+template <class F>
+auto penalty_first(const Penalty& p, F&& read_arguments) {
+  try {
+    return read_arguments();
+  } catch (py::error_already_set&) {
+    check(regpen_validate_penalty(&p.c), "penalty");
+    throw;
+  }
+}
+
 // The numpy scalar of the result's dtype (what the reference returns). numpy's own
 // PyArray_Scalar, taken from its C-API table the way pybind11 takes the functions it uses (the
 // table's order is part of numpy's stable ABI; entry 60 is PyArray_Scalar), is several times
@@ -178,8 +191,8 @@ int run(size_t n, F&& fn) {
 }
 
 py::object value(py::handle penalty, py::handle w) {
-  const View v = view_of(w, "w");
   const Penalty p = penalty_of(penalty);
+  const View v = penalty_first(p, [&] { return view_of(w, "w"); });
   if (v.dtype == Dtype::kFloat64) {
     double out = 0;
     check(run(v.n, [&] { return regpen_value_f64(&p.c, static_cast<const double*>(v.data), v.n,
@@ -236,8 +249,8 @@ View safe_input(View v, const py::array& out) {
 }
 
 py::array gradient(py::handle penalty, py::handle w, py::handle out_arg) {
-  View v = view_of(w, "w");
   const Penalty p = penalty_of(penalty);
+  View v = penalty_first(p, [&] { return view_of(w, "w"); });
   py::array out = output_for(v, out_arg);
   v = safe_input(v, out);
   void* o = out.mutable_data();
@@ -254,9 +267,9 @@ py::array gradient(py::handle penalty, py::handle w, py::handle out_arg) {
 }
 
 py::array prox(py::handle penalty, py::handle w, py::handle step_arg, py::handle out_arg) {
-  View v = view_of(w, "w");
-  const double step = real_parameter(step_arg, "step");
   const Penalty p = penalty_of(penalty);
+  View v = penalty_first(p, [&] { return view_of(w, "w"); });
+  const double step = penalty_first(p, [&] { return real_parameter(step_arg, "step"); });
   py::array out = output_for(v, out_arg);
   v = safe_input(v, out);
   void* o = out.mutable_data();
@@ -273,12 +286,14 @@ py::array prox(py::handle penalty, py::handle w, py::handle step_arg, py::handle
 }
 
 py::object loss(py::handle y_true, py::handle y_pred, py::handle w, py::handle penalty) {
-  const View y = view_of(y_true, "y_true");
-  const View q = view_of(y_pred, "y_pred");
-  const View x = view_of(w, "w");
-  if (y.dtype != q.dtype || y.dtype != x.dtype)
-    raise_code("invalid_dtype", "y_true, y_pred and w must share one dtype");
   const Penalty p = penalty_of(penalty);
+  const View y = penalty_first(p, [&] { return view_of(y_true, "y_true"); });
+  const View q = penalty_first(p, [&] { return view_of(y_pred, "y_pred"); });
+  const View x = penalty_first(p, [&] { return view_of(w, "w"); });
+  if (y.dtype != q.dtype || y.dtype != x.dtype) {
+    check(regpen_validate_penalty(&p.c), "loss");
+    raise_code("invalid_dtype", "y_true, y_pred and w must share one dtype");
+  }
   // The C ABI sees flat lengths, so arrays of equal size but different shapes are checked here.
   const py::array& ya = y.shape_source;
   const py::array& qa = q.shape_source;

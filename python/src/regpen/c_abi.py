@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from regpen._arrays import as_float_array, as_parameter
-from regpen.errors import raise_for_code
+from regpen.errors import RegpenError, raise_for_code
 
 __all__ = [
     "ABI_REASON",
@@ -226,11 +226,32 @@ def _penalty(penalty: Any) -> tuple[Any, Any]:
     return struct, keep
 
 
+def _penalty_first(struct: Any, error: RegpenError) -> None:
+    """Spec 2.0 D: a penalty's own error comes before any error of the call's arguments (for an
+    object that skipped the constructor's checks); checked only once an argument has failed."""
+    status = lib.regpen_validate_penalty(struct)
+    if status:
+        _fail(status, "penalty")
+    raise error
+
+
+def _checked_operand(values: object, name: str, struct: Any) -> tuple[np.ndarray, _Format, Any, int]:
+    try:
+        return _operand(values, name)
+    except RegpenError as error:
+        _penalty_first(struct, error)
+        raise  # unreachable: _penalty_first always raises
+
+
 def _inputs(penalty: Any, w: object) -> tuple[np.ndarray, _Format, Any, int, Any, Any]:
     """(array, format, pointer, stride, penalty struct, factor buffer to keep alive) for `w`. A
     penalty without factors met before takes one dictionary lookup, written out here (and in
     `value`) because at n = 8 every further Python call is a tenth of the whole call."""
-    array, fmt, data, stride = _operand(w, "w")
+    try:
+        array, fmt, data, stride = _operand(w, "w")
+    except RegpenError as error:
+        _penalty_first(_penalty(penalty)[0], error)
+        raise
     try:
         struct = _PLAIN[_plain_key(penalty)]
     except (KeyError, TypeError):
@@ -299,7 +320,11 @@ def gradient(penalty: Any, w: object, out: np.ndarray | None = None) -> np.ndarr
 def prox(penalty: Any, w: object, step: float, out: np.ndarray | None = None) -> np.ndarray:
     """The proximal step at `w` with step size `step`: a new array, or `out` filled."""
     array, fmt, data, stride, struct, _keep = _inputs(penalty, w)
-    step_value = _real(step, "step")
+    try:
+        step_value = _real(step, "step")
+    except RegpenError as error:
+        _penalty_first(struct, error)
+        raise
     result, target, data, stride = _output(array, fmt, data, stride, out)
     status = fmt.prox(struct, data, array.size, stride, step_value, target)
     if status:
@@ -309,12 +334,15 @@ def prox(penalty: Any, w: object, step: float, out: np.ndarray | None = None) ->
 
 def loss(y_true: object, y_pred: object, w: object, penalty: Any) -> np.floating:
     """Mean squared error of the predictions plus `penalty.value(w)` (spec `computeLoss`)."""
-    y, fy, yd, ys = _operand(y_true, "y_true")
-    p, fp, pd, ps = _operand(y_pred, "y_pred")
-    x, fx, xd, xs = _operand(w, "w")
-    if not (fy is fp is fx):
-        raise_for_code("invalid_dtype", "y_true, y_pred and w must share one dtype")
     struct, _keep = _penalty(penalty)
+    y, fy, yd, ys = _checked_operand(y_true, "y_true", struct)
+    p, fp, pd, ps = _checked_operand(y_pred, "y_pred", struct)
+    x, fx, xd, xs = _checked_operand(w, "w", struct)
+    if not (fy is fp is fx):
+        try:
+            raise_for_code("invalid_dtype", "y_true, y_pred and w must share one dtype")
+        except RegpenError as error:
+            _penalty_first(struct, error)
     # The C ABI sees flat lengths, so equal sizes with different shapes are caught here, after
     # the C library's own checks of the penalty.
     if y.shape != p.shape:
