@@ -34,7 +34,7 @@ final class VectorLaneKernel implements ExactSum.LaneKernel {
         DoubleVector c0 = s0;
         DoubleVector c1 = s0;
         int i = from;
-        for (; i + 2 * width <= to; i += 2 * width) {
+        for (; i <= to - 2 * width; i += 2 * width) {
             DoubleVector a = DoubleVector.fromArray(SPECIES, w, i).abs();
             DoubleVector t = s0.add(a);
             DoubleVector z = t.sub(s0);
@@ -68,7 +68,7 @@ final class VectorLaneKernel implements ExactSum.LaneKernel {
         DoubleVector c0 = s0;
         DoubleVector c1 = s0;
         int i = from;
-        for (; i + 2 * width <= to; i += 2 * width) {
+        for (; i <= to - 2 * width; i += 2 * width) {
             DoubleVector x = DoubleVector.fromArray(SPECIES, w, i);
             DoubleVector a = x.mul(x);
             DoubleVector e = x.fma(x, a.neg());
