@@ -109,7 +109,12 @@ private[regpen] object Sums:
       c(j) += ((sj - (t - z)) + (p - z)) + err
       s(j) = t
 
-    /** The lanes folded by TwoSum, with the radius for `pieces` pieces; None if not finite. */
+    /**
+     * The lanes folded by TwoSum, with the radius for `pieces` pieces in all; None if not finite.
+     * Lane j's compensation sums k ≤ pieces/8 + 6 pieces (at most six per term), each at most
+     * 2u·s_j, so it errs by at most γ(k)·k·2u·s_j, and Σ s_j ≈ hi; the fold adds 16 pieces of at
+     * most 2u·hi or a compensation to lo.
+     */
     def bounded(underflowUlps: Double): Option[Bounded] =
       var hi = 0.0
       var lo = 0.0
@@ -119,9 +124,10 @@ private[regpen] object Sums:
         lo += ((hi - (t - z)) + (s(j) - z)) + c(j)
         hi = t
       Option.when(hi.isFinite && lo.isFinite) {
-        val m = pieces.toDouble + 2 * LaneCount
-        val mu = m * U
-        Bounded(hi, lo, hi * (mu / (1 - mu) * mu * 2 * 1.01) + m * underflowUlps * java.lang.Double.MIN_VALUE)
+        val k = (pieces / LaneCount + 6).toDouble
+        val (muLane, muFold) = (k * U, 2 * LaneCount * U)
+        val relative = 2 * 1.01 * (muLane / (1 - muLane) * muLane + muFold / (1 - muFold) * (muLane + muFold))
+        Bounded(hi, lo, hi * relative + (pieces + 2 * LaneCount) * underflowUlps * java.lang.Double.MIN_VALUE)
       }
 
   // ------------------------------------------------------------ the fast sums

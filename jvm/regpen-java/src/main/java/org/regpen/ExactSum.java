@@ -52,6 +52,15 @@ final class ExactSum {
         void abs(double[] w, int from, int to, double[] s, double[] c, int at);
 
         void squares(double[] w, int from, int to, double[] s, double[] c, int at);
+
+        /** The loss's exact residual squares (y_i − p_i)², as {@link ExactSum#residualLanes}. */
+        void residualSquares(double[] y, double[] p, int from, int to, double[] s, double[] c, int at);
+    }
+
+    /** A kernel over two arrays, like {@link Lanes}: the loss's residual squares. */
+    @FunctionalInterface
+    interface PairLanes {
+        void sum(double[] y, double[] p, int from, int to, double[] s, double[] c, int at);
     }
 
     /**
@@ -108,13 +117,13 @@ final class ExactSum {
                 s[j] = t;
             }
         }
-        return approx(s, c, 2L * n, 3.0 + f.max());
+        return approx(s, c, 2, perLane(n, LANES), 3.0 + f.max());
     }
 
     /** Σ |w_i|, the hot path of L1's value. Without factors no product is formed, so nothing underflows. */
     private static Approx absSum(double[] w) {
-        return VECTOR != null ? laneSum(w, VECTOR::abs, VECTOR.lanes(), w.length, 0.0)
-                : laneSum(w, ExactSum::absLanes, 4, w.length, 0.0);
+        return VECTOR != null ? laneSum(w, VECTOR::abs, VECTOR.lanes(), 1, 0.0)
+                : laneSum(w, ExactSum::absLanes, 4, 1, 0.0);
     }
 
     /**
@@ -122,7 +131,7 @@ final class ExactSum {
      * {@code pieces} error pieces. Large inputs are split in two halves summed on two threads; the
      * final result does not depend on the split, since it is the exact value rounded once.
      */
-    private static Approx laneSum(double[] w, Lanes kernel, int lanes, long pieces, double underflow) {
+    private static Approx laneSum(double[] w, Lanes kernel, int lanes, int piecesPerTerm, double underflow) {
         int n = w.length;
         double[] s = new double[2 * lanes];
         double[] c = new double[2 * lanes];
@@ -133,7 +142,9 @@ final class ExactSum {
             kernel.sum(w, n / 2, n, s, c, lanes);
             firstHalf.join();
         }
-        return approx(s, c, pieces, underflow);
+        // Each half fills its lanes evenly, and its last few terms (fewer than `lanes`) go to one lane.
+        long perLane = (n < PARALLEL_MIN ? n : n - n / 2) / lanes + lanes;
+        return approx(s, c, piecesPerTerm, perLane, underflow);
     }
 
     /**
@@ -198,7 +209,7 @@ final class ExactSum {
         if (f == null && VECTOR != null) {
             // Two pieces per term (the rounding errors of the addition and of the square), and
             // squares may underflow: the same bound as the scalar loop below.
-            return laneSum(w, VECTOR::squares, VECTOR.lanes(), 2L * n, 4.0);
+            return laneSum(w, VECTOR::squares, VECTOR.lanes(), 2, 4.0);
         }
         double[] s = new double[LANES];
         double[] c = new double[LANES];
@@ -235,39 +246,95 @@ final class ExactSum {
                 }
             }
         }
-        long pieces = fv == null ? 2L * n : 5L * n;
         double underflow = 3.0 + (fv == null ? 1.0 : f.max());
-        return approx(s, c, pieces, underflow);
+        return approx(s, c, fv == null ? 2 : 5, perLane(n, LANES), underflow);
     }
 
     /**
      * Σ (y_i − p_i)² with the residual exact: TwoSum gives y − p = x + xl, so the square is
-     * x² + (2·x·xl + xl²) with x² = p + e split by one FMA. |xl| ≤ u·|x|, so the rounded extra
-     * terms are below 3u·x² and their own rounding below 6u²·x²; each element counts as six
-     * pieces of the bound, which covers both. The arrays have equal lengths.
+     * x² + xl·(2x + xl) with x² = q + e split by one FMA. |xl| ≤ u·|x|, so the rounded extra term
+     * is below 3u·x² and its own two roundings below 7u²·x²; each element counts as six pieces of
+     * the bound, which covers both. The arrays have equal lengths. Large inputs run on two threads
+     * (as {@link #laneSum}).
      */
     static Approx squaredErrorSum(double[] y, double[] yHat) {
+        PairLanes kernel = VECTOR != null ? VECTOR::residualSquares : ExactSum::residualLanes;
+        int lanes = VECTOR != null ? VECTOR.lanes() : 4;
         int n = y.length;
-        double[] s = new double[LANES];
-        double[] c = new double[LANES];
-        for (int base = 0, len; base < n; base += len) {
-            len = Math.min(LANES, n - base);
-            for (int j = 0; j < len; j++) {
-                double a = y[base + j];
-                double b = yHat[base + j];
-                double x = a - b;
-                double bv = x - a;
-                double xl = (a - (x - bv)) + (-b - bv);
-                double p = x * x;
-                double e = Math.fma(x, x, -p) + (2.0 * x * xl + xl * xl);
-                double sj = s[j];
-                double t = sj + p;
-                double z = t - sj;
-                c[j] += ((sj - (t - z)) + (p - z)) + e;
-                s[j] = t;
-            }
+        double[] s = new double[2 * lanes];
+        double[] c = new double[2 * lanes];
+        if (n < PARALLEL_MIN) {
+            kernel.sum(y, yHat, 0, n, s, c, 0);
+        } else {
+            CompletableFuture<Void> firstHalf = CompletableFuture.runAsync(() -> kernel.sum(y, yHat, 0, n / 2, s, c, 0));
+            kernel.sum(y, yHat, n / 2, n, s, c, lanes);
+            firstHalf.join();
         }
-        return approx(s, c, 6L * n, 6.0);
+        long perLane = (n < PARALLEL_MIN ? n : n - n / 2) / lanes + lanes;
+        return approx(s, c, 6, perLane, 6.0);
+    }
+
+    /** The residual squares over [from, to) in four TwoSum lanes kept in registers, stored at s[at..at+4). */
+    private static void residualLanes(double[] y, double[] yHat, int from, int to, double[] s, double[] c, int at) {
+        double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+        double c0 = 0.0, c1 = 0.0, c2 = 0.0, c3 = 0.0;
+        int i = from;
+        for (; i <= to - 4; i += 4) {
+            double x;
+            double xl;
+            double q;
+            double e;
+            double t;
+            double z;
+            x = y[i] - yHat[i];
+            z = x - y[i];
+            xl = (y[i] - (x - z)) + (-yHat[i] - z);
+            q = x * x;
+            e = Math.fma(x, x, -q) + xl * (2.0 * x + xl);
+            t = s0 + q;
+            z = t - s0;
+            c0 += ((s0 - (t - z)) + (q - z)) + e;
+            s0 = t;
+            x = y[i + 1] - yHat[i + 1];
+            z = x - y[i + 1];
+            xl = (y[i + 1] - (x - z)) + (-yHat[i + 1] - z);
+            q = x * x;
+            e = Math.fma(x, x, -q) + xl * (2.0 * x + xl);
+            t = s1 + q;
+            z = t - s1;
+            c1 += ((s1 - (t - z)) + (q - z)) + e;
+            s1 = t;
+            x = y[i + 2] - yHat[i + 2];
+            z = x - y[i + 2];
+            xl = (y[i + 2] - (x - z)) + (-yHat[i + 2] - z);
+            q = x * x;
+            e = Math.fma(x, x, -q) + xl * (2.0 * x + xl);
+            t = s2 + q;
+            z = t - s2;
+            c2 += ((s2 - (t - z)) + (q - z)) + e;
+            s2 = t;
+            x = y[i + 3] - yHat[i + 3];
+            z = x - y[i + 3];
+            xl = (y[i + 3] - (x - z)) + (-yHat[i + 3] - z);
+            q = x * x;
+            e = Math.fma(x, x, -q) + xl * (2.0 * x + xl);
+            t = s3 + q;
+            z = t - s3;
+            c3 += ((s3 - (t - z)) + (q - z)) + e;
+            s3 = t;
+        }
+        for (; i < to; i++) {
+            double x = y[i] - yHat[i];
+            double z = x - y[i];
+            double xl = (y[i] - (x - z)) + (-yHat[i] - z);
+            double q = x * x;
+            double e = Math.fma(x, x, -q) + xl * (2.0 * x + xl);
+            double t = s0 + q;
+            z = t - s0;
+            c0 += ((s0 - (t - z)) + (q - z)) + e;
+            s0 = t;
+        }
+        store(s, c, at, s0, s1, s2, s3, c0, c1, c2, c3);
     }
 
     // ---------------------------------------------------------------- binary32 reductions
@@ -297,7 +364,9 @@ final class ExactSum {
                 }
             }
         }
-        return approx(s, c, n, 0.0);
+        // Two threads fill four lanes each; one thread, four lanes; the loop with factors, all 16.
+        long perLane = f != null ? perLane(n, LANES) : (n >= PARALLEL_MIN ? n - n / 2 : n) / 4 + 4;
+        return approx(s, c, 1, perLane, 0.0);
     }
 
     /** Σ|w_i| of binary32 weights over [from, to), written like the binary64 {@code absLanes}. */
@@ -365,7 +434,7 @@ final class ExactSum {
                 s[j] = t;
             }
         }
-        return approx(s, c, 2L * n, 0.0);
+        return approx(s, c, 2, perLane(n, LANES), 0.0);
     }
 
     /**
@@ -386,7 +455,7 @@ final class ExactSum {
                 double bv = x - a;
                 double xl = (a - (x - bv)) + (-b - bv);
                 double p = x * x;
-                double e = Math.fma(x, x, -p) + (2.0 * x * xl + xl * xl);
+                double e = Math.fma(x, x, -p) + xl * (2.0 * x + xl);
                 double sj = s[j];
                 double t = sj + p;
                 double z = t - sj;
@@ -394,18 +463,29 @@ final class ExactSum {
                 s[j] = t;
             }
         }
-        return approx(s, c, 6L * n, 0.0);
+        return approx(s, c, 6, perLane(n, LANES), 0.0);
     }
 
     // ---------------------------------------------------------------- the bound
 
+    /** The most terms one of {@code lanes} round-robin lanes receives from n terms. */
+    private static long perLane(int n, int lanes) {
+        return n / lanes + 1;
+    }
+
     /**
-     * Folds the lanes with TwoSum into hi + lo and bounds its distance to the exact sum: the
-     * compensation's rounding error for {@code m} pieces of at most 2u·hi each (the fold adds at
-     * most 2·lanes more), plus, where products may underflow, {@code underflow} subnormal ulps per
-     * piece. Null when the pass saw a non-finite value.
+     * Folds the lanes with TwoSum into hi + lo and bounds its distance to the exact sum.
+     *
+     * <p>Lane j adds at most {@code perLane} terms, each contributing at most {@code piecesPerTerm}
+     * rounding-error pieces to its compensation c_j; every piece is at most 2u·s_j (s_j the lane's
+     * final sum, which bounds its partial sums and terms as all terms are ≥ 0). Summing k = perLane
+     * · piecesPerTerm such pieces in binary64 errs by at most γ(k)·k·2u·s_j, so over all lanes by
+     * γ(k)·k·2u·Σs_j. The fold adds 2·lanes more pieces, each at most 2u·hi or a c_j, to lo: at
+     * most γ(2·lanes)·(k + 2·lanes)·2u·hi. Σs_j ≤ hi·(1 + 2u·lanes), which the factor 1.01 covers.
+     * Where products may underflow, each piece may also be off by {@code underflow} subnormal ulps.
+     * Null when the pass saw a non-finite value.
      */
-    private static Approx approx(double[] s, double[] c, long m, double underflow) {
+    private static Approx approx(double[] s, double[] c, int piecesPerTerm, long perLane, double underflow) {
         double hi = 0.0;
         double lo = 0.0;
         for (int j = 0; j < s.length; j++) {
@@ -417,10 +497,13 @@ final class ExactSum {
         if (!Double.isFinite(hi) || !Double.isFinite(lo)) {
             return null;
         }
-        double pieces = m + 2.0 * Math.max(s.length, LANES);
-        double mu = pieces * U;
-        double relative = mu / (1.0 - mu) * mu * 2.0 * 1.01;
-        return new Approx(hi, lo, hi * relative + pieces * underflow * Double.MIN_VALUE);
+        double k = (double) perLane * piecesPerTerm;
+        double folds = 2.0 * s.length;
+        double muLane = k * U;
+        double muFold = folds * U;
+        double relative = 2.0 * 1.01 * (muLane / (1.0 - muLane) * muLane + muFold / (1.0 - muFold) * (muLane + muFold));
+        double absolute = k * s.length * underflow * Double.MIN_VALUE;
+        return new Approx(hi, lo, hi * relative + absolute);
     }
 
     // ---------------------------------------------------------------- the exact path

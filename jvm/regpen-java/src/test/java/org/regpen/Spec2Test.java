@@ -154,6 +154,22 @@ class Spec2Test {
     }
 
     @Test
+    void theTwoThreadLossIsStillExact() {
+        // Both halves, every lane and the tails of the residual kernel (vector or scalar).
+        SplittableRandom rng = new SplittableRandom(37);
+        int n = ExactSum.PARALLEL_MIN + 13;
+        double[] y = new double[n];
+        double[] p = new double[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = Math.scalb(rng.nextDouble(-1, 1), rng.nextInt(-40, 40));
+            p[i] = Math.scalb(rng.nextDouble(-1, 1), rng.nextInt(-40, 40));
+        }
+        double[] w = {0.5};
+        ExactSum.Dyadic sum = ExactSum.exactSquaredErrors(y, p).plus(dyadic(0.25).times(dyadic(n)));
+        assertBits(sum.dividedBy(n).toDouble(), Loss.computeLoss(y, p, w, new L1(0.5)));
+    }
+
+    @Test
     void l1RegularizationKeepsTheDtype() throws NoSuchMethodException {
         Method m = L1Regularization.class.getMethod("l1Regularization", float[].class, double.class);
         assertEquals(float.class, m.getReturnType());
