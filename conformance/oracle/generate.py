@@ -16,23 +16,21 @@ from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
 from pathlib import Path
 
-from oracle import spec
+import numpy as np
+
+from oracle import generators, spec
 from oracle.ieee import (
     BINARY64,
     FORMATS,
     INF,
     NAN,
     Format,
-    add,
-    div,
     from_bits,
     is_representable,
-    mul,
     round_exact,
-    sub,
     to_bits,
-    to_format,
 )
+from oracle.mutants import spec1_loss, spec1_value
 
 SUITE_VERSION = "2.0.0"
 SCHEMA = "regpen-vectors-2"
@@ -64,6 +62,8 @@ NOTES = {
     "integer_input": "Integer elements (arg_dtypes int64, decimal strings), read as float64 by correct "
     "rounding; languages with typed float arrays cannot express them.",
     "ndarray": "Multi-dimensional w (or y), stored flat in C order with its shape in `shapes`.",
+    "generated": "A long argument given as {generator, seed, n} (SPEC.md 6.1): the threaded and "
+    "blocked paths of the kernels, some sums placed on a rounding midpoint.",
 }
 
 
@@ -241,8 +241,18 @@ def run_case(compute: Callable[[], object]) -> tuple[str, object]:
 ARRAY_ARGS = ("w", "y_true", "y_pred")
 
 
-def encode_array(arg: Sequence[float | int], dtype: str) -> list[str]:
-    """Float elements as hex bit patterns; int64 elements as decimal strings (SPEC §6)."""
+def elements(arg: Sequence[float | int] | dict, dtype: str) -> Sequence[float]:
+    """An argument's values for the oracle: generated arrays expanded (as binary64, exactly)."""
+    if generators.is_generated(arg):
+        return generators.expand(arg, dtype).astype(np.float64)
+    return spec.elements(arg, dtype)
+
+
+def encode_array(arg: Sequence[float | int] | dict, dtype: str) -> list[str] | dict:
+    """Float elements as hex bit patterns; int64 elements as decimal strings; a generated argument
+    as its generator object (SPEC §6)."""
+    if generators.is_generated(arg):
+        return dict(arg)
     if dtype == "int64":
         return [str(x) for x in arg]
     return hex_list(arg, dtype)
@@ -292,11 +302,13 @@ def numeric_test(
     test["args"] = encoded_args
     if factor is not None:
         flags.add("penalty_factor")
+    if any(generators.is_generated(arg) for arg in args.values()):
+        flags.add("generated")
 
     def compute() -> object:
         p = spec.make_penalty(type_, params, factor)
         arrays = {
-            name: spec.elements(arg, arg_dtypes.get(name, dtype))
+            name: elements(arg, arg_dtypes.get(name, dtype))
             for name, arg in args.items()
             if name in ARRAY_ARGS
         }
@@ -311,7 +323,7 @@ def numeric_test(
             return [hex_result(x, fmt.name) for x in spec.prox(p, arrays["w"], args["step"], fmt)]
         if shapes:
             spec.same_shape(
-                shapes.get("y_true", [len(args["y_true"])]), shapes.get("y_pred", [len(args["y_pred"])])
+                shapes.get("y_true", [len(arrays["y_true"])]), shapes.get("y_pred", [len(arrays["y_pred"])])
             )
         y_true, y_pred, w = arrays["y_true"], arrays["y_pred"], arrays["w"]
         return hex_result(spec.loss(p, y_true, y_pred, w, fmt), fmt.name)
@@ -657,33 +669,6 @@ def nan_inputs(dtype: str) -> list[tuple[str, float]]:
     ]
 
 
-def spec1_value(p: spec.Penalty, w: Sequence[float], fmt: Format) -> float:
-    """Spec 1.0's value, fl(lam × RN(S)) part by part, for finite inputs: what spec 2.0 changed."""
-    factors = [1.0] * len(w) if p.penalty_factor is None else [to_format(f, fmt) for f in p.penalty_factor]
-    s1 = round_exact(
-        sum((Fraction(f) * abs(Fraction(x)) for f, x in zip(factors, w, strict=True)), Fraction(0)), fmt
-    )
-    s2 = round_exact(
-        sum((Fraction(f) * Fraction(x) ** 2 for f, x in zip(factors, w, strict=True)), Fraction(0)), fmt
-    )
-    c1, c2 = to_format(p.coefficient("l1"), fmt), to_format(p.coefficient("l2"), fmt)
-    if p.type == "l1":
-        return mul(c1, s1, fmt)
-    if p.type == "l2":
-        return mul(c2, s2, fmt)
-    return add(mul(c1, s1, fmt), mul(c2, s2, fmt), fmt)
-
-
-def spec1_loss(
-    p: spec.Penalty, y_true: Sequence[float], y_pred: Sequence[float], w: Sequence[float], fmt: Format
-) -> float:
-    """Spec 1.0's loss for finite inputs: rounded residuals, RN(SSE), fl(SSE / RN(n)), fl(mse + value)."""
-    residuals = [sub(a, b, fmt) for a, b in zip(y_true, y_pred, strict=True)]
-    sse = round_exact(sum((Fraction(r) ** 2 for r in residuals), Fraction(0)), fmt)
-    mse = div(sse, round_exact(Fraction(len(y_true)), fmt), fmt)
-    return add(mse, spec1_value(p, w, fmt), fmt)
-
-
 def params_of(type_: str, l1: float, l2: float) -> dict[str, float]:
     """Parameters that put strength l1 on |w| and l2 on w² where the penalty type has that part."""
     if type_ == "elastic_net":
@@ -869,6 +854,9 @@ def add_spec2_groups(suite: Suite, operation: str, type_: str, dtype: str) -> No
         )
     )
 
+    if operation == "value":
+        add_generated_value_group(suite, type_, dtype)
+
     if dtype == "float64":
         tests = suite.group(f"{prefix}/integer_input", "Integer elements, read as RN64 of their exact value.")
         for w in INTEGER_WEIGHTS:
@@ -884,6 +872,53 @@ def add_spec2_groups(suite: Suite, operation: str, type_: str, dtype: str) -> No
                     arg_dtypes={"w": "int64"},
                 )
             )
+
+
+# Lengths past the kernels' blocking and threading thresholds (issue 9: 2**12 + 1, 2**16 + 1,
+# 2**20 + 3, 3·10**6).
+GENERATED_LENGTHS = (4097, 65537, 1048579, 3_000_000)
+
+
+def generated(name: str, seed: str, n: int) -> dict[str, object]:
+    """A generator argument; its seed is derived from a label so that every test has its own."""
+    return {"generator": name, "seed": int(hashlib.sha256(seed.encode()).hexdigest()[:16], 16), "n": n}
+
+
+def add_generated_value_group(suite: Suite, type_: str, dtype: str) -> None:
+    prefix = f"{type_}/{dtype}"
+    tests = suite.group(
+        f"{prefix}/generated", "Long generated inputs; some sums exactly on or just above a tie."
+    )
+    rng = random.Random(f"value/{prefix}/generated")
+    for n in GENERATED_LENGTHS:
+        name = "wide" if n == 65537 else "unit"
+        w = generated(name, f"value/{prefix}/{n}", n)
+        tests.append(
+            numeric_test(
+                "value", dtype, type_, standard_penalty(rng, type_), {"w": w}, f"{name}, n = {n}", []
+            )
+        )
+    if type_ == "l2":
+        return  # the tie generators place Σ|w|, not Σw², on a midpoint
+    # Strength 1 on |w| only, so the value is the sum itself: on the tie, and just above it.
+    for name, n in (
+        ("tie_abs", 65537),
+        ("above_tie_abs", 4097),
+        ("above_tie_abs", 1048579),
+        ("above_tie_abs", 3_000_000),
+    ):
+        w = generated(name, f"value/{prefix}/{name}/{n}", n)
+        tests.append(
+            numeric_test(
+                "value",
+                dtype,
+                type_,
+                params_of(type_, 1.0, 0.0),
+                {"w": w},
+                f"{name}, n = {n}",
+                ["rounding_boundary"],
+            )
+        )
 
 
 # Integers beyond 2**53 round to even; int64's extremes included.
@@ -1125,6 +1160,28 @@ def add_loss_spec2_groups(suite: Suite, type_: str, dtype: str) -> None:
         y_pred = random_vector(rng, fmt, size)
         w = random_vector(rng, fmt, math.prod(shapes["w"]))
         tests.append(loss_test(dtype, type_, pick(), (y_true, y_pred, w), label, [], shapes=shapes))
+
+    tests = suite.group(f"{prefix}/generated", "Long generated targets, predictions and weights.")
+    for n in GENERATED_LENGTHS if type_ == "elastic_net" else GENERATED_LENGTHS[:1]:
+        data = (
+            generated("unit", f"loss/{prefix}/{n}/y_true", n),
+            generated("unit", f"loss/{prefix}/{n}/y_pred", n),
+            generated("unit", f"loss/{prefix}/{n}/w", min(n, 65537)),
+        )
+        tests.append(loss_test(dtype, type_, pick(), data, f"unit, n = {n}", []))
+    # y_pred = y_true: zero residuals, so the loss is the penalty's sum, placed just above a tie.
+    y = generated("unit", f"loss/{prefix}/tie/y", 1048579)
+    w = generated("above_tie_abs", f"loss/{prefix}/tie/w", 65537)
+    tests.append(
+        loss_test(
+            dtype,
+            type_,
+            params_of(type_, 1.0, 0.0),
+            (y, y, w),
+            "zero residuals, Σ|w| just above a tie",
+            ["rounding_boundary"],
+        )
+    )
 
     if dtype == "float64":
         tests = suite.group(f"{prefix}/integer_input", "Integer elements count as float64 input.")

@@ -67,13 +67,20 @@ def round_exact(q: Fraction, fmt: Format) -> float:
 
 def to_format(x: float, fmt: Format) -> float:
     """Convert a binary64 value to fmt (RN32 for binary32; identity for binary64)."""
-    if math.isnan(x) or math.isinf(x) or x == 0:
+    if math.isnan(x) or math.isinf(x) or x == 0 or fmt is BINARY64 or is_representable(x, fmt):
         return x
     return round_exact(Fraction(x), fmt)
 
 
 def is_representable(x: float, fmt: Format) -> bool:
-    return math.isnan(x) or to_format(x, fmt) == x
+    """Whether x is a value of fmt. A binary32 round trip through the C cast is exact exactly when
+    x is a binary32 value, whatever the cast's rounding; struct refuses magnitudes beyond the range."""
+    if fmt is BINARY64 or math.isnan(x) or math.isinf(x):
+        return True
+    try:
+        return struct.unpack("<f", struct.pack("<f", x))[0] == x
+    except OverflowError:
+        return False
 
 
 def _signed_zero(negative: bool) -> float:
@@ -158,7 +165,7 @@ def to_bits(x: float, fmt: Format) -> int:
         return bits64
     if math.isnan(x):
         return (bits64 >> 63) << 31 | 0xFF << 23 | (bits64 & ((1 << 52) - 1)) >> _F32_SHIFT
-    if to_format(x, BINARY32) != x:
+    if not is_representable(x, BINARY32):
         raise ValueError(f"{x!r} is not a binary32 value")
     return struct.unpack("<I", struct.pack("<f", x))[0]
 
