@@ -9,7 +9,8 @@ import scala.jdk.CollectionConverters.*
  * Bit equality with the oracle (NaN bits included, the sign of zero counts) or the same error
  * code. The vectors' directory comes from the system property `regpen.vectors` set by the POM; a
  * missing directory fails the suite instead of passing it with no tests. The files are those of
- * the suite's manifest; tests Scala cannot express are reported as skipped with their reason.
+ * the suite's manifest; generated inputs are expanded by [[Generators]]; tests Scala cannot express
+ * are reported as skipped with their reason.
  */
 class VectorsSuite extends munit.FunSuite:
   import VectorsSuite.*
@@ -53,8 +54,6 @@ object VectorsSuite:
     val flags = t.path("flags").elements.asScala.map(_.asText).toSet
     if flags("integer_input") then Some("integer_input: Array[Double]/Array[Float] cannot hold integer elements (capability gap)")
     else if flags("ndarray") then Some("ndarray: Scala's arrays are one-dimensional (capability gap)")
-    else if flags("generated") then
-      Some("generated: the inputs come from SPEC.md's generator, which the MUnit suite does not implement (the harness expands them)")
     else if t.has("arg_dtypes") then Some("mixed dtypes: Scala's static types cannot express one call with arrays of two dtypes")
     else None
 
@@ -62,9 +61,13 @@ object VectorsSuite:
   def bits32(hex: String): Float = java.lang.Float.intBitsToFloat(Integer.parseUnsignedInt(hex.drop(2), 16))
   /** A vector's array; a missing or JSON null argument is a null array. */
   def doubles(node: JsonNode | Null): Array[Double] | Null =
-    if node == null || node.isNull then null else node.elements.asScala.map(n => bits(n.asText)).toArray
+    if node == null || node.isNull then null
+    else if node.isObject then Generators.doubles(node)
+    else node.elements.asScala.map(n => bits(n.asText)).toArray
   def floats(node: JsonNode | Null): Array[Float] | Null =
-    if node == null || node.isNull then null else node.elements.asScala.map(n => bits32(n.asText)).toArray
+    if node == null || node.isNull then null
+    else if node.isObject then Generators.floats(node)
+    else node.elements.asScala.map(n => bits32(n.asText)).toArray
 
   def penalty(node: JsonNode): Penalty =
     val p: Penalty = node.get("type").asText match
