@@ -9,10 +9,10 @@ private[regpen] object Elementwise:
    * (or NaN), −c is copySign(c, w): no branch on the sign of w, which random weights mispredict.
    */
   def signed(w: Double, c: Double): Double =
-    if w == 0 then 0.0 else if w.isNaN then w else math.copySign(c, w)
+    if w == 0 then 0.0 else if w.isNaN then Double.NaN else math.copySign(c, w)
 
   def signed(w: Float, c: Float): Float =
-    if w == 0 then 0.0f else if w.isNaN then w else math.copySign(c, w)
+    if w == 0 then 0.0f else if w.isNaN then Float.NaN else math.copySign(c, w)
 
   /** Soft threshold: d = |w| − t; NaN stays NaN, d > 0 keeps w's sign, anything else is ±0. */
   def soft(w: Double, t: Double): Double =
@@ -30,12 +30,17 @@ private[regpen] object Elementwise:
   extension (x: Float) inline def times32(f: Array[Float] | Null, i: Int): Float =
     if f == null then x else x * f(i)
 
-  /** A new array from an elementwise rule; inlined, so no element is boxed (Array.tabulate would). */
+  /**
+   * A new array from an elementwise rule; inlined, so no element is boxed (Array.tabulate would).
+   * Every element is stored canonical: a NaN becomes the positive quiet NaN, whatever sign or
+   * payload it got from an input or from x86's 0·∞ (0xfff8…).
+   */
   inline def build(n: Int)(inline element: Int => Double): Array[Double] =
     val out = new Array[Double](n)
     var i = 0
     while i < n do
-      out(i) = element(i)
+      val x = element(i)
+      out(i) = if x.isNaN then Double.NaN else x
       i += 1
     out
 
@@ -43,6 +48,7 @@ private[regpen] object Elementwise:
     val out = new Array[Float](n)
     var i = 0
     while i < n do
-      out(i) = element(i)
+      val x = element(i)
+      out(i) = if x.isNaN then Float.NaN else x
       i += 1
     out

@@ -4,10 +4,19 @@ package regpen
 import java.util.Arrays
 
 /**
- * Per-coordinate factors, each finite and ≥ 0 (−0 stored as +0), immutable. The binary32 copy,
- * each factor rounded once, is what float inputs use.
+ * Per-coordinate factors, each finite and ≥ 0 (−0 stored as +0), immutable. The constructor copies
+ * and validates its argument, so it is safe however it is reached. The binary32 copy, each factor
+ * rounded once, is what float inputs use.
  */
-final class PenaltyFactor private (private[regpen] val values: Array[Double]):
+final class PenaltyFactor(factors: Array[Double] | Null):
+  private[regpen] val values: Array[Double] =
+    if factors == null then
+      throw RegpenError(ErrorCode.InvalidDtype, "penalty factors must be an Array[Double], got null")
+    factors.zipWithIndex.map { (f, i) =>
+      if !f.isFinite || f < 0.0 then
+        throw RegpenError(ErrorCode.InvalidPenaltyFactor, s"penalty factor $i must be finite and >= 0, got $f")
+      f + 0.0
+    }
   private[regpen] val values32: Array[Float] = values.map(_.toFloat)
   private[regpen] val max: Double = values.foldLeft(0.0)(math.max)
 
@@ -21,10 +30,4 @@ final class PenaltyFactor private (private[regpen] val values: Array[Double]):
   override def toString: String = values.mkString("PenaltyFactor(", ", ", ")")
 
 object PenaltyFactor:
-  def apply(factors: Array[Double]): PenaltyFactor =
-    val stored = factors.zipWithIndex.map { (f, i) =>
-      if !f.isFinite || f < 0.0 then
-        throw RegpenError(ErrorCode.InvalidPenaltyFactor, s"penalty factor $i must be finite and >= 0, got $f")
-      f + 0.0
-    }
-    new PenaltyFactor(stored)
+  def apply(factors: Array[Double]): PenaltyFactor = new PenaltyFactor(factors)

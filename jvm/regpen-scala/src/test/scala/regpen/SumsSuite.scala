@@ -33,19 +33,19 @@ class SumsSuite extends munit.FunSuite:
       val small = Array.fill(k)((if rng.nextBoolean() then 1 else -1) * java.lang.Math.ulp(base) / 2 / k)
       val w = rng.shuffle((base +: small :+ (rng.nextInt(3) - 1) * Math.scalb(1.0, -200)).toList).toArray
       val expected = Sums.toBinary64(exact(w.map(math.abs)*))
-      assertEquals(bitsOf(Sums.absSum(w, None)), bitsOf(expected))
+      assertEquals(bitsOf(L1(1.0).value(w)), bitsOf(expected))
     for _ <- 0 until 100 do
       val w = Array.fill(rng.nextInt(2000))(Math.scalb(rng.nextDouble() - 0.5, rng.nextInt(400) - 200))
       val squares = w.foldLeft(Exact.ZERO)((s, x) => s.add(Exact(x).multiply(Exact(x))))
-      assertEquals(bitsOf(Sums.squareSum(w, None)), bitsOf(Sums.toBinary64(squares)))
+      assertEquals(bitsOf(L2(1.0).value(w)), bitsOf(Sums.toBinary64(squares)))
       val w32 = w.map(x => (x * 1e-30).toFloat)
       val abs32 = w32.foldLeft(Exact.ZERO)((s, x) => s.add(Exact(math.abs(x).toDouble)))
-      assertEquals(bitsOf(Sums.absSum(w32, None)), bitsOf(Sums.toBinary32(abs32)))
+      assertEquals(bitsOf(L1(1.0).value(w32)), bitsOf(Sums.toBinary32(abs32)))
   }
 
   test("squares that underflow one by one still add up exactly") {
     val x = Math.scalb(1.0, -538)
-    assertEquals(Sums.squareSum(Array(x, -x, x, x), None), Double.MinPositiveValue)
+    assertEquals(L2(1.0).value(Array(x, -x, x, x)), Double.MinPositiveValue)
   }
 
 class ApiSuite extends munit.FunSuite:

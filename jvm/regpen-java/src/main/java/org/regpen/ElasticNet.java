@@ -1,17 +1,17 @@
 // The elastic net l1·Σ f_i·|w_i| + l2·Σ f_i·w_i².
 package org.regpen;
 
-import java.util.Objects;
-
 /**
  * Elastic net: {@code l1·Σ f_i·|w_i| + l2·Σ f_i·w_i²}, with both parameters given directly (see
- * {@link Conventions} for scikit-learn's and glmnet's alpha/ratio forms).
+ * {@link Conventions} for scikit-learn's and glmnet's alpha/ratio forms). The value is the exact
+ * sum of both parts rounded once.
  */
 public record ElasticNet(double l1, double l2, PenaltyFactor penaltyFactor) implements Penalty {
 
+    /** Validates both parameters (finite, ≥ 0, else invalid_lambda) and stores −0 as +0. */
     public ElasticNet {
-        l1 = Penalty.checkParameter("l1", l1);
-        l2 = Penalty.checkParameter("l2", l2);
+        l1 = Checks.parameter("l1", l1);
+        l2 = Checks.parameter("l2", l2);
     }
 
     public ElasticNet(double l1, double l2) {
@@ -24,43 +24,47 @@ public record ElasticNet(double l1, double l2, PenaltyFactor penaltyFactor) impl
     }
 
     @Override
+    public String toConfig() {
+        return Config.write("elastic_net", penaltyFactor, "l1", l1, "l2", l2);
+    }
+
+    private Objective.Terms terms() {
+        return new Objective.Terms(l1, l2, true, true, penaltyFactor);
+    }
+
+    @Override
     public double value(double[] w) {
-        Kernels.check(w, penaltyFactor);
-        double a = l1 * ExactSum.absSum(w, penaltyFactor);
-        double b = l2 * ExactSum.squareSum(w, penaltyFactor);
-        return a + b;
+        Checks.weights(w, penaltyFactor);
+        return Objective.value(terms(), w);
     }
 
     @Override
     public float value(float[] w) {
-        Kernels.check(w, penaltyFactor);
-        float a = (float) l1 * ExactSum.absSum(w, penaltyFactor);
-        float b = (float) l2 * ExactSum.squareSum(w, penaltyFactor);
-        return a + b;
+        Checks.weights(w, penaltyFactor);
+        return Objective.value(terms(), w);
     }
 
     @Override
     public double[] gradient(double[] w) {
-        Kernels.check(w, penaltyFactor);
+        Checks.weights(w, penaltyFactor);
         double[] g = new double[w.length];
         Kernels.l2Gradient(w, 2.0 * l2, penaltyFactor, g);
-        Kernels.l1Gradient(w, l1, penaltyFactor, g, true);
+        Kernels.addL1Gradient(w, l1, penaltyFactor, g);
         return g;
     }
 
     @Override
     public float[] gradient(float[] w) {
-        Kernels.check(w, penaltyFactor);
+        Checks.weights(w, penaltyFactor);
         float[] g = new float[w.length];
         Kernels.l2Gradient(w, 2.0f * (float) l2, penaltyFactor, g);
-        Kernels.l1Gradient(w, (float) l1, penaltyFactor, g, true);
+        Kernels.addL1Gradient(w, (float) l1, penaltyFactor, g);
         return g;
     }
 
     @Override
     public double[] prox(double[] w, double step) {
-        Kernels.checkStep(step);
-        Kernels.check(w, penaltyFactor);
+        Checks.prox(w, step, penaltyFactor);
         double[] out = new double[w.length];
         Kernels.softThreshold(w, out, step * l1, penaltyFactor);
         Kernels.shrink(out, out, step * (2.0 * l2), penaltyFactor);
@@ -69,25 +73,11 @@ public record ElasticNet(double l1, double l2, PenaltyFactor penaltyFactor) impl
 
     @Override
     public float[] prox(float[] w, double step) {
-        Kernels.checkStep(step);
-        Kernels.check(w, penaltyFactor);
+        Checks.prox(w, step, penaltyFactor);
         float step32 = (float) step;
         float[] out = new float[w.length];
         Kernels.softThreshold(w, out, step32 * (float) l1, penaltyFactor);
         Kernels.shrink(out, out, step32 * (2.0f * (float) l2), penaltyFactor);
         return out;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof ElasticNet other
-                && Double.compare(l1, other.l1) == 0
-                && Double.compare(l2, other.l2) == 0
-                && Objects.equals(penaltyFactor, other.penaltyFactor);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(Double.hashCode(l1), Double.hashCode(l2), penaltyFactor);
     }
 }

@@ -1,25 +1,28 @@
-// Correctly rounded sums of non-negative terms (SPEC §2): a fast error-free pass with a proven
-// error bound, and an exact fallback for the cases the bound cannot decide.
+// The sums of non-negative terms behind value and loss (SPEC §2): a fast error-free pass that
+// yields hi + lo with a proven error bound, and the exact terms for when the bound cannot decide.
 package org.regpen;
 
 import java.math.BigInteger;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The reductions S1 = Σ f·|w|, S2 = Σ f·w² and SSE = Σ r², each rounded once to the working format.
+ * The reductions S1 = Σ f·|w|, S2 = Σ f·w² and SSE = Σ (y − p)² (exact residuals), each as an
+ * {@link Approx}: hi + lo with a bound on its distance to the exact sum. Nothing is rounded to the
+ * working format here; {@link Objective} scales, combines and rounds once.
  *
  * <p>The fast pass keeps {@value #LANES} independent TwoSum lanes (Ogita–Rump–Oishi Sum2/Dot2): a
  * running sum per lane and the exact rounding errors of every addition and product, summed into a
  * compensation. Because every term is non-negative, each partial sum is at most the final sum
  * {@code s}, so every error piece is at most {@code 2u·s} and the compensation's own rounding error
  * is at most {@code γ(m)·m·2u·s} for {@code m} pieces. A product that underflows loses at most
- * half a subnormal ulp per piece; that is added to the bound as an absolute term. The rounded result
- * is accepted only when the exact sum provably lies strictly inside its rounding interval; ties and
- * near-ties go to {@link #exact}, which adds the terms as big integers and rounds once.
+ * half a subnormal ulp per piece; that is added to the bound as an absolute term. A pass that sees
+ * a non-finite value returns null, and the caller takes the exact path ({@link #exact}).
  *
  * <p>The lanes live in small arrays (C2 in JDK 17 does not vectorize TwoSum, measured), except on
  * the hottest path, L1's value, where four lanes live in registers. With the Vector API, binary64
- * Σ|w| and Σw² without factors run in vector lanes instead ({@link LaneKernel}).
+ * Σ|w| and Σw² without factors run in vector lanes instead ({@link LaneKernel}). Loops index with
+ * {@code int} and stop at {@code n − LANES} before stepping, so no index passes
+ * {@code Integer.MAX_VALUE} (Java arrays hold at most 2^31 − 1 elements).
  */
 final class ExactSum {
     /** Independent accumulators, so that additions overlap instead of waiting on one another. */
@@ -49,6 +52,15 @@ final class ExactSum {
         void abs(double[] w, int from, int to, double[] s, double[] c, int at);
 
         void squares(double[] w, int from, int to, double[] s, double[] c, int at);
+
+        /** The loss's exact residual squares (y_i − p_i)², as {@link ExactSum#residualLanes}. */
+        void residualSquares(double[] y, double[] p, int from, int to, double[] s, double[] c, int at);
+    }
+
+    /** A kernel over two arrays, like {@link Lanes}: the loss's residual squares. */
+    @FunctionalInterface
+    interface PairLanes {
+        void sum(double[] y, double[] p, int from, int to, double[] s, double[] c, int at);
     }
 
     /**
@@ -82,8 +94,8 @@ final class ExactSum {
 
     // ---------------------------------------------------------------- binary64 reductions
 
-    /** RN64(Σ f_i·|w_i|); {@code f} null means every factor is 1. */
-    static double absSum(double[] w, PenaltyFactor f) {
+    /** Σ f_i·|w_i|; {@code f} null means every factor is 1. */
+    static Approx absSum(double[] w, PenaltyFactor f) {
         if (f == null) {
             return absSum(w);
         }
@@ -91,8 +103,8 @@ final class ExactSum {
         double[] s = new double[LANES];
         double[] c = new double[LANES];
         double[] fv = f.values();
-        for (int base = 0; base < n; base += LANES) {
-            int len = Math.min(LANES, n - base);
+        for (int base = 0, len; base < n; base += len) {
+            len = Math.min(LANES, n - base);
             for (int j = 0; j < len; j++) {
                 double x = Math.abs(w[base + j]);
                 double fx = fv[base + j];
@@ -105,25 +117,21 @@ final class ExactSum {
                 s[j] = t;
             }
         }
-        double r = round64(s, c, 2L * n, 3.0 + f.max());
-        return Double.isNaN(r) ? slow(w, fv, Kind.ABS) : r;
+        return approx(s, c, 2, perLane(n, LANES), 3.0 + f.max());
     }
 
-    /** RN64(Σ |w_i|), the hot path of L1's value. */
-    private static double absSum(double[] w) {
-        double r = VECTOR != null ? laneSum(w, VECTOR::abs, VECTOR.lanes(), w.length, 0.0)
-                : laneSum(w, ExactSum::absLanes, 4, w.length, 0.0);
-        // Without factors no product is formed, so nothing can underflow.
-        return Double.isNaN(r) ? slow(w, null, Kind.ABS) : r;
+    /** Σ |w_i|, the hot path of L1's value. Without factors no product is formed, so nothing underflows. */
+    private static Approx absSum(double[] w) {
+        return VECTOR != null ? laneSum(w, VECTOR::abs, VECTOR.lanes(), 1, 0.0)
+                : laneSum(w, ExactSum::absLanes, 4, 1, 0.0);
     }
 
     /**
-     * Runs {@code kernel} (with {@code lanes} lanes) over w and rounds its lanes with the bound for
-     * {@code pieces} error pieces; NaN when the bound cannot decide. Large inputs are split in two
-     * halves summed on two threads; the result does not depend on the split, since it is the exact
-     * sum rounded once.
+     * Runs {@code kernel} (with {@code lanes} lanes) over w and folds its lanes with the bound for
+     * {@code pieces} error pieces. Large inputs are split in two halves summed on two threads; the
+     * final result does not depend on the split, since it is the exact value rounded once.
      */
-    private static double laneSum(double[] w, Lanes kernel, int lanes, long pieces, double underflow) {
+    private static Approx laneSum(double[] w, Lanes kernel, int lanes, int piecesPerTerm, double underflow) {
         int n = w.length;
         double[] s = new double[2 * lanes];
         double[] c = new double[2 * lanes];
@@ -134,7 +142,9 @@ final class ExactSum {
             kernel.sum(w, n / 2, n, s, c, lanes);
             firstHalf.join();
         }
-        return round64(s, c, pieces, underflow);
+        // Each half fills its lanes evenly, and its last few terms (fewer than `lanes`) go to one lane.
+        long perLane = (n < PARALLEL_MIN ? n : n - n / 2) / lanes + lanes;
+        return approx(s, c, piecesPerTerm, perLane, underflow);
     }
 
     /**
@@ -146,7 +156,7 @@ final class ExactSum {
         double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
         double c0 = 0.0, c1 = 0.0, c2 = 0.0, c3 = 0.0;
         int i = from;
-        for (; i + 4 <= to; i += 4) {
+        for (; i <= to - 4; i += 4) {
             double a;
             double t;
             double z;
@@ -193,20 +203,19 @@ final class ExactSum {
         c[at + 3] = c3;
     }
 
-    /** RN64(Σ f_i·w_i²); {@code f} null means every factor is 1. */
-    static double squareSum(double[] w, PenaltyFactor f) {
+    /** Σ f_i·w_i²; {@code f} null means every factor is 1. */
+    static Approx squareSum(double[] w, PenaltyFactor f) {
         int n = w.length;
         if (f == null && VECTOR != null) {
             // Two pieces per term (the rounding errors of the addition and of the square), and
             // squares may underflow: the same bound as the scalar loop below.
-            double r = laneSum(w, VECTOR::squares, VECTOR.lanes(), 2L * n, 4.0);
-            return Double.isNaN(r) ? slow(w, null, Kind.SQUARE) : r;
+            return laneSum(w, VECTOR::squares, VECTOR.lanes(), 2, 4.0);
         }
         double[] s = new double[LANES];
         double[] c = new double[LANES];
         double[] fv = f == null ? null : f.values();
-        for (int base = 0; base < n; base += LANES) {
-            int len = Math.min(LANES, n - base);
+        for (int base = 0, len; base < n; base += len) {
+            len = Math.min(LANES, n - base);
             if (fv == null) {
                 for (int j = 0; j < len; j++) {
                     double x = w[base + j];
@@ -237,38 +246,101 @@ final class ExactSum {
                 }
             }
         }
-        long pieces = fv == null ? 2L * n : 5L * n;
         double underflow = 3.0 + (fv == null ? 1.0 : f.max());
-        double r = round64(s, c, pieces, underflow);
-        return Double.isNaN(r) ? slow(w, fv, Kind.SQUARE) : r;
+        return approx(s, c, fv == null ? 2 : 5, perLane(n, LANES), underflow);
     }
 
-    /** RN64(Σ r_i²) with r_i = fl64(y_i − p_i); the arrays have equal lengths. */
-    static double squaredErrorSum(double[] y, double[] yHat) {
+    /**
+     * Σ (y_i − p_i)² with the residual exact: TwoSum gives y − p = x + xl, so the square is
+     * x² + xl·(2x + xl) with x² = q + e split by one FMA. |xl| ≤ u·|x|, so the rounded extra term
+     * is below 3u·x² and its own two roundings below 7u²·x²; each element counts as six pieces of
+     * the bound, which covers both. The arrays have equal lengths. Large inputs run on two threads
+     * (as {@link #laneSum}).
+     */
+    static Approx squaredErrorSum(double[] y, double[] yHat) {
+        PairLanes kernel = VECTOR != null ? VECTOR::residualSquares : ExactSum::residualLanes;
+        int lanes = VECTOR != null ? VECTOR.lanes() : 4;
         int n = y.length;
-        double[] s = new double[LANES];
-        double[] c = new double[LANES];
-        for (int base = 0; base < n; base += LANES) {
-            int len = Math.min(LANES, n - base);
-            for (int j = 0; j < len; j++) {
-                double x = y[base + j] - yHat[base + j];
-                double p = x * x;
-                double e = Math.fma(x, x, -p);
-                double sj = s[j];
-                double t = sj + p;
-                double z = t - sj;
-                c[j] += ((sj - (t - z)) + (p - z)) + e;
-                s[j] = t;
-            }
+        double[] s = new double[2 * lanes];
+        double[] c = new double[2 * lanes];
+        if (n < PARALLEL_MIN) {
+            kernel.sum(y, yHat, 0, n, s, c, 0);
+        } else {
+            CompletableFuture<Void> firstHalf = CompletableFuture.runAsync(() -> kernel.sum(y, yHat, 0, n / 2, s, c, 0));
+            kernel.sum(y, yHat, n / 2, n, s, c, lanes);
+            firstHalf.join();
         }
-        double r = round64(s, c, 2L * n, 4.0);
-        return Double.isNaN(r) ? slow(residuals(y, yHat), null, Kind.SQUARE) : r;
+        long perLane = (n < PARALLEL_MIN ? n : n - n / 2) / lanes + lanes;
+        return approx(s, c, 6, perLane, 6.0);
+    }
+
+    /** The residual squares over [from, to) in four TwoSum lanes kept in registers, stored at s[at..at+4). */
+    private static void residualLanes(double[] y, double[] yHat, int from, int to, double[] s, double[] c, int at) {
+        double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+        double c0 = 0.0, c1 = 0.0, c2 = 0.0, c3 = 0.0;
+        int i = from;
+        for (; i <= to - 4; i += 4) {
+            double x;
+            double xl;
+            double q;
+            double e;
+            double t;
+            double z;
+            x = y[i] - yHat[i];
+            z = x - y[i];
+            xl = (y[i] - (x - z)) + (-yHat[i] - z);
+            q = x * x;
+            e = Math.fma(x, x, -q) + xl * (2.0 * x + xl);
+            t = s0 + q;
+            z = t - s0;
+            c0 += ((s0 - (t - z)) + (q - z)) + e;
+            s0 = t;
+            x = y[i + 1] - yHat[i + 1];
+            z = x - y[i + 1];
+            xl = (y[i + 1] - (x - z)) + (-yHat[i + 1] - z);
+            q = x * x;
+            e = Math.fma(x, x, -q) + xl * (2.0 * x + xl);
+            t = s1 + q;
+            z = t - s1;
+            c1 += ((s1 - (t - z)) + (q - z)) + e;
+            s1 = t;
+            x = y[i + 2] - yHat[i + 2];
+            z = x - y[i + 2];
+            xl = (y[i + 2] - (x - z)) + (-yHat[i + 2] - z);
+            q = x * x;
+            e = Math.fma(x, x, -q) + xl * (2.0 * x + xl);
+            t = s2 + q;
+            z = t - s2;
+            c2 += ((s2 - (t - z)) + (q - z)) + e;
+            s2 = t;
+            x = y[i + 3] - yHat[i + 3];
+            z = x - y[i + 3];
+            xl = (y[i + 3] - (x - z)) + (-yHat[i + 3] - z);
+            q = x * x;
+            e = Math.fma(x, x, -q) + xl * (2.0 * x + xl);
+            t = s3 + q;
+            z = t - s3;
+            c3 += ((s3 - (t - z)) + (q - z)) + e;
+            s3 = t;
+        }
+        for (; i < to; i++) {
+            double x = y[i] - yHat[i];
+            double z = x - y[i];
+            double xl = (y[i] - (x - z)) + (-yHat[i] - z);
+            double q = x * x;
+            double e = Math.fma(x, x, -q) + xl * (2.0 * x + xl);
+            double t = s0 + q;
+            z = t - s0;
+            c0 += ((s0 - (t - z)) + (q - z)) + e;
+            s0 = t;
+        }
+        store(s, c, at, s0, s1, s2, s3, c0, c1, c2, c3);
     }
 
     // ---------------------------------------------------------------- binary32 reductions
 
-    /** RN32(Σ f_i·|w_i|) with binary32 factors. Every float product is exact in binary64. */
-    static float absSum(float[] w, PenaltyFactor f) {
+    /** Σ f_i·|w_i| with binary32 factors. Every float product is exact in binary64. */
+    static Approx absSum(float[] w, PenaltyFactor f) {
         int n = w.length;
         double[] s = new double[LANES];
         double[] c = new double[LANES];
@@ -280,8 +352,8 @@ final class ExactSum {
             absLanes(w, 0, n, s, c, 0);
         } else {
             float[] fv = f.values32();
-            for (int base = 0; base < n; base += LANES) {
-                int len = Math.min(LANES, n - base);
+            for (int base = 0, len; base < n; base += len) {
+                len = Math.min(LANES, n - base);
                 for (int j = 0; j < len; j++) {
                     double a = Math.abs((double) w[base + j]) * fv[base + j];
                     double sj = s[j];
@@ -292,8 +364,9 @@ final class ExactSum {
                 }
             }
         }
-        float r = round32(s, c, n);
-        return Float.isNaN(r) ? slow32(widen(w), f == null ? null : widen(f.values32()), Kind.ABS) : r;
+        // Two threads fill four lanes each; one thread, four lanes; the loop with factors, all 16.
+        long perLane = f != null ? perLane(n, LANES) : (n >= PARALLEL_MIN ? n - n / 2 : n) / 4 + 4;
+        return approx(s, c, 1, perLane, 0.0);
     }
 
     /** Σ|w_i| of binary32 weights over [from, to), written like the binary64 {@code absLanes}. */
@@ -301,7 +374,7 @@ final class ExactSum {
         double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
         double c0 = 0.0, c1 = 0.0, c2 = 0.0, c3 = 0.0;
         int i = from;
-        for (; i + 4 <= to; i += 4) {
+        for (; i <= to - 4; i += 4) {
             double a;
             double t;
             double z;
@@ -336,14 +409,14 @@ final class ExactSum {
         store(s, c, at, s0, s1, s2, s3, c0, c1, c2, c3);
     }
 
-    /** RN32(Σ f_i·w_i²) with binary32 factors; w² is exact in binary64, f·w² needs one TwoProd. */
-    static float squareSum(float[] w, PenaltyFactor f) {
+    /** Σ f_i·w_i² with binary32 factors; w² is exact in binary64, f·w² needs one TwoProd. */
+    static Approx squareSum(float[] w, PenaltyFactor f) {
         int n = w.length;
         double[] s = new double[LANES];
         double[] c = new double[LANES];
         float[] fv = f == null ? null : f.values32();
-        for (int base = 0; base < n; base += LANES) {
-            int len = Math.min(LANES, n - base);
+        for (int base = 0, len; base < n; base += len) {
+            len = Math.min(LANES, n - base);
             for (int j = 0; j < len; j++) {
                 double x = w[base + j];
                 double p = x * x;
@@ -361,42 +434,58 @@ final class ExactSum {
                 s[j] = t;
             }
         }
-        float r = round32(s, c, 2L * n);
-        return Float.isNaN(r) ? slow32(widen(w), fv == null ? null : widen(fv), Kind.SQUARE) : r;
+        return approx(s, c, 2, perLane(n, LANES), 0.0);
     }
 
-    /** RN32(Σ r_i²) with r_i = fl32(y_i − p_i). */
-    static float squaredErrorSum(float[] y, float[] yHat) {
+    /**
+     * Σ (y_i − p_i)² of binary32 data in binary64, as the binary64 form (the residual split by
+     * TwoSum, its square by one FMA). Nothing underflows: every residual part is a multiple of
+     * 2^-149, so every square is at least 2^-298, and nothing overflows (squares stay below 2^258).
+     */
+    static Approx squaredErrorSum(float[] y, float[] yHat) {
         int n = y.length;
         double[] s = new double[LANES];
         double[] c = new double[LANES];
-        for (int base = 0; base < n; base += LANES) {
-            int len = Math.min(LANES, n - base);
+        for (int base = 0, len; base < n; base += len) {
+            len = Math.min(LANES, n - base);
             for (int j = 0; j < len; j++) {
-                double x = y[base + j] - yHat[base + j];
+                double a = y[base + j];
+                double b = yHat[base + j];
+                double x = a - b;
+                double bv = x - a;
+                double xl = (a - (x - bv)) + (-b - bv);
                 double p = x * x;
+                double e = Math.fma(x, x, -p) + xl * (2.0 * x + xl);
                 double sj = s[j];
                 double t = sj + p;
                 double z = t - sj;
-                c[j] += (sj - (t - z)) + (p - z);
+                c[j] += ((sj - (t - z)) + (p - z)) + e;
                 s[j] = t;
             }
         }
-        float r = round32(s, c, n);
-        if (!Float.isNaN(r)) {
-            return r;
-        }
-        double[] res = new double[n];
-        for (int i = 0; i < n; i++) {
-            res[i] = y[i] - yHat[i];
-        }
-        return slow32(res, null, Kind.SQUARE);
+        return approx(s, c, 6, perLane(n, LANES), 0.0);
     }
 
-    // ---------------------------------------------------------------- rounding with a proof
+    // ---------------------------------------------------------------- the bound
 
-    /** Folds the lanes with TwoSum into {sum, compensation}; the sum stays the larger part. */
-    private static double[] fold(double[] s, double[] c) {
+    /** The most terms one of {@code lanes} round-robin lanes receives from n terms. */
+    private static long perLane(int n, int lanes) {
+        return n / lanes + 1;
+    }
+
+    /**
+     * Folds the lanes with TwoSum into hi + lo and bounds its distance to the exact sum.
+     *
+     * <p>Lane j adds at most {@code perLane} terms, each contributing at most {@code piecesPerTerm}
+     * rounding-error pieces to its compensation c_j; every piece is at most 2u·s_j (s_j the lane's
+     * final sum, which bounds its partial sums and terms as all terms are ≥ 0). Summing k = perLane
+     * · piecesPerTerm such pieces in binary64 errs by at most γ(k)·k·2u·s_j, so over all lanes by
+     * γ(k)·k·2u·Σs_j. The fold adds 2·lanes more pieces, each at most 2u·hi or a c_j, to lo: at
+     * most γ(2·lanes)·(k + 2·lanes)·2u·hi. Σs_j ≤ hi·(1 + 2u·lanes), which the factor 1.01 covers.
+     * Where products may underflow, each piece may also be off by {@code underflow} subnormal ulps.
+     * Null when the pass saw a non-finite value.
+     */
+    private static Approx approx(double[] s, double[] c, int piecesPerTerm, long perLane, double underflow) {
         double hi = 0.0;
         double lo = 0.0;
         for (int j = 0; j < s.length; j++) {
@@ -405,132 +494,19 @@ final class ExactSum {
             lo += ((hi - (t - z)) + (s[j] - z)) + c[j];
             hi = t;
         }
-        return new double[] {hi, lo};
-    }
-
-    /**
-     * The bound on |exact − (hi + lo)|: the compensation's rounding error for {@code m} pieces of at
-     * most 2u·hi each, plus, where products may underflow, {@code underflow} subnormal ulps per piece
-     * (a few half-ulp losses, one of them scaled by the largest factor).
-     */
-    private static double bound(double hi, long m, double underflow, int lanes) {
-        // The lanes are folded with one TwoSum each: at most 2·lanes further pieces.
-        double pieces = m + 2.0 * Math.max(lanes, LANES);
-        double mu = pieces * U;
-        double relative = mu / (1.0 - mu) * mu * 2.0 * 1.01;
-        return hi * relative + pieces * underflow * Double.MIN_VALUE;
-    }
-
-    /**
-     * Distance bound between the exact sum and candidate {@code r}, or NaN when the pass saw a
-     * non-finite value. The residual hi − r + lo is formed exactly with two TwoSums.
-     */
-    private static double distance(double hi, double lo, double r, double bound) {
-        double d = hi - r;
-        double z = d - hi;
-        double dErr = (hi - (d - z)) + (-r - z);
-        double t = d + lo;
-        double z2 = t - d;
-        double tErr = (d - (t - z2)) + (lo - z2);
-        return (Math.abs(t) + Math.abs(tErr) + Math.abs(dErr) + bound) * (1.0 + 0x1p-48);
-    }
-
-    /** The rounded sum, or NaN when the fast pass cannot prove it (the caller then goes exact). */
-    private static double round64(double[] s, double[] c, long m, double underflow) {
-        double[] folded = fold(s, c);
-        double hi = folded[0];
-        double lo = folded[1];
-        double r = hi + lo;
-        if (!Double.isFinite(hi) || !Double.isFinite(lo) || !Double.isFinite(r)) {
-            return Double.NaN;
+        if (!Double.isFinite(hi) || !Double.isFinite(lo)) {
+            return null;
         }
-        double dist = distance(hi, lo, r, bound(hi, m, underflow, s.length));
-        return 2.0 * dist < gapBelow64(r) ? r : Double.NaN;
+        double k = (double) perLane * piecesPerTerm;
+        double folds = 2.0 * s.length;
+        double muLane = k * U;
+        double muFold = folds * U;
+        double relative = 2.0 * 1.01 * (muLane / (1.0 - muLane) * muLane + muFold / (1.0 - muFold) * (muLane + muFold));
+        double absolute = k * s.length * underflow * Double.MIN_VALUE;
+        return new Approx(hi, lo, hi * relative + absolute);
     }
 
-    /**
-     * As {@link #round64} with the candidate rounded to binary32. Products of binary32 numbers never
-     * underflow in binary64, so there is no absolute term.
-     */
-    private static float round32(double[] s, double[] c, long m) {
-        double[] folded = fold(s, c);
-        double hi = folded[0];
-        double lo = folded[1];
-        float r = (float) (hi + lo);
-        if (!Double.isFinite(hi) || !Double.isFinite(lo) || !Float.isFinite(r)) {
-            return Float.NaN;
-        }
-        double dist = distance(hi, lo, r, bound(hi, m, 0.0, s.length));
-        return 2.0 * dist < gapBelow32(r) ? r : Float.NaN;
-    }
-
-    /** The smaller of the two gaps around r ≥ 0 (below a power of two the spacing halves). */
-    private static double gapBelow64(double r) {
-        double ulp = Math.ulp(r);
-        boolean powerOfTwo = (Double.doubleToRawLongBits(r) & 0xFFFFFFFFFFFFFL) == 0;
-        return powerOfTwo && r > Double.MIN_NORMAL ? ulp / 2 : ulp;
-    }
-
-    private static double gapBelow32(float r) {
-        double ulp = Math.ulp(r);
-        boolean powerOfTwo = (Float.floatToRawIntBits(r) & 0x7FFFFF) == 0;
-        return powerOfTwo && r > Float.MIN_NORMAL ? ulp / 2 : ulp;
-    }
-
-    // ---------------------------------------------------------------- special values and the exact path
-
-    /**
-     * SPEC §2's special values: NaN if a weight is NaN or a term is 0·∞; otherwise +inf if a term
-     * is infinite; otherwise null (every term is finite).
-     */
-    static Double special(double[] x, double[] f) {
-        boolean infinite = false;
-        for (int i = 0; i < x.length; i++) {
-            double xi = x[i];
-            double fi = f == null ? 1.0 : f[i];
-            if (Double.isNaN(xi)) {
-                return Double.NaN;
-            }
-            boolean inf = Double.isInfinite(xi) || Double.isInfinite(fi);
-            if (inf && (xi == 0.0 || fi == 0.0)) {
-                return Double.NaN;
-            }
-            infinite |= inf;
-        }
-        return infinite ? Double.POSITIVE_INFINITY : null;
-    }
-
-    private static double slow(double[] x, double[] f, Kind kind) {
-        Double sp = special(x, f);
-        if (sp != null) {
-            return sp;
-        }
-        if (kind == Kind.SQUARE && squareOverflows(x, f)) {
-            return Double.POSITIVE_INFINITY;
-        }
-        return exact(x, f, kind).toDouble();
-    }
-
-    /**
-     * True when one term alone reaches the overflow threshold, so the sum rounds to +inf without
-     * the (slow) exact sum: fl(x·x) = +inf exactly when x² ≥ MAX + ulp(MAX)/2, and f ≥ 1 keeps it so.
-     */
-    private static boolean squareOverflows(double[] x, double[] f) {
-        for (int i = 0; i < x.length; i++) {
-            if (Double.isInfinite(x[i] * x[i]) && (f == null || f[i] >= 1.0)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static float slow32(double[] x, double[] f, Kind kind) {
-        Double sp = special(x, f);
-        if (sp != null) {
-            return sp.floatValue();
-        }
-        return exact(x, f, kind).toFloat();
-    }
+    // ---------------------------------------------------------------- the exact path
 
     /** The exact sum of the (finite) terms as a dyadic number, never rounded. */
     static Dyadic exact(double[] x, double[] f, Kind kind) {
@@ -548,15 +524,20 @@ final class ExactSum {
         return sum.result();
     }
 
-    private static double[] residuals(double[] y, double[] yHat) {
-        double[] r = new double[y.length];
-        for (int i = 0; i < r.length; i++) {
-            r[i] = y[i] - yHat[i];
+    /** The exact Σ (y_i − p_i)² of finite data, residuals never rounded. */
+    static Dyadic exactSquaredErrors(double[] y, double[] yHat) {
+        Dyadic.Sum sum = new Dyadic.Sum();
+        for (int i = 0; i < y.length; i++) {
+            Dyadic.Sum r = new Dyadic.Sum();
+            r.add(Dyadic.of(y[i]));
+            r.add(Dyadic.of(-yHat[i]));
+            Dyadic d = r.result();
+            sum.add(d.times(d));
         }
-        return r;
+        return sum.result();
     }
 
-    private static double[] widen(float[] x) {
+    static double[] widen(float[] x) {
         double[] d = new double[x.length];
         for (int i = 0; i < x.length; i++) {
             d[i] = x[i];
@@ -564,21 +545,48 @@ final class ExactSum {
         return d;
     }
 
-    /** An exact non-negative number m·2^e with a big-integer mantissa. */
+    /** An exact number m·2^e of a finite double or sums and products of them (m may be negative). */
     record Dyadic(BigInteger mantissa, int exponent) {
-        /** The exact value of a finite double ≥ 0. */
+        static final Dyadic ZERO = new Dyadic(BigInteger.ZERO, 0);
+
+        /** The exact value of a finite double. */
         static Dyadic of(double x) {
             long bits = Double.doubleToRawLongBits(x) & Long.MAX_VALUE;
             int biased = (int) (bits >>> 52);
             long fraction = bits & 0xFFFFFFFFFFFFFL;
-            if (biased == 0) {
-                return new Dyadic(BigInteger.valueOf(fraction), -1074);
-            }
-            return new Dyadic(BigInteger.valueOf(fraction | (1L << 52)), biased - 1075);
+            BigInteger m = BigInteger.valueOf(biased == 0 ? fraction : fraction | (1L << 52));
+            return new Dyadic(x < 0 ? m.negate() : m, biased == 0 ? -1074 : biased - 1075);
+        }
+
+        boolean isZero() {
+            return mantissa.signum() == 0;
         }
 
         Dyadic times(Dyadic other) {
             return new Dyadic(mantissa.multiply(other.mantissa), exponent + other.exponent);
+        }
+
+        Dyadic plus(Dyadic other) {
+            Sum sum = new Sum();
+            sum.add(this);
+            sum.add(other);
+            return sum.result();
+        }
+
+        /**
+         * This (≥ 0) divided by n ≥ 1, truncated to at least 60 significant bits with a sticky bit
+         * below them (set when the division was inexact). Rounding that to 53 or 24 bits gives the
+         * correctly rounded quotient, since the sticky bit lies below the round bit.
+         */
+        Dyadic dividedBy(long n) {
+            if (isZero() || n == 1) {
+                return this;
+            }
+            BigInteger divisor = BigInteger.valueOf(n);
+            int shift = Math.max(0, divisor.bitLength() + 62 - mantissa.bitLength());
+            BigInteger[] qr = mantissa.shiftLeft(shift).divideAndRemainder(divisor);
+            BigInteger sticky = qr[1].signum() == 0 ? BigInteger.ZERO : BigInteger.ONE;
+            return new Dyadic(qr[0].shiftLeft(1).or(sticky), exponent - shift - 1);
         }
 
         double toDouble() {
@@ -596,9 +604,9 @@ final class ExactSum {
         }
 
         /**
-         * The mantissa rounded to the bit at {@link #lsbExponent}, ties to even. It may carry to p + 1
-         * bits; scaling it then still gives the right value, and values past the format's largest
-         * finite number become +inf in {@code Math.scalb}, which is IEEE overflow.
+         * The mantissa (≥ 0) rounded to the bit at {@link #lsbExponent}, ties to even. It may carry
+         * to p + 1 bits; scaling it then still gives the right value, and values past the format's
+         * largest finite number become +inf in {@code Math.scalb}, which is IEEE overflow.
          */
         private long roundedMantissa(int p, int lowest) {
             if (mantissa.signum() == 0) {
@@ -639,7 +647,7 @@ final class ExactSum {
             }
 
             Dyadic result() {
-                return exponent == Integer.MAX_VALUE ? new Dyadic(BigInteger.ZERO, 0) : new Dyadic(mantissa, exponent);
+                return exponent == Integer.MAX_VALUE ? ZERO : new Dyadic(mantissa, exponent);
             }
         }
     }

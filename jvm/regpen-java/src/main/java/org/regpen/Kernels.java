@@ -1,33 +1,21 @@
 // The elementwise steps of SPEC §3 (gradient, prox) and the shared argument checks.
 package org.regpen;
 
-import java.util.Objects;
-
 /**
  * Elementwise kernels. Each line is one named IEEE operation of the spec, in the spec's order, in
- * the working format of the array (Java never fuses or widens float arithmetic on its own).
+ * the working format of the array (Java never fuses or widens float arithmetic on its own). Every
+ * stored element passes through {@code canonical}, so no NaN sign or payload reaches the caller.
  */
 final class Kernels {
     private Kernels() {}
 
-    static void check(double[] w, PenaltyFactor f) {
-        Objects.requireNonNull(w, "w");
-        if (f != null) {
-            f.checkLength(w.length);
-        }
+    /** The positive quiet NaN for any NaN (SPEC 2.0 §B: x86 makes 0xfff8… for 0·∞, and NaN inputs keep their payload). */
+    private static double canonical(double x) {
+        return x != x ? Double.NaN : x;
     }
 
-    static void check(float[] w, PenaltyFactor f) {
-        Objects.requireNonNull(w, "w");
-        if (f != null) {
-            f.checkLength(w.length);
-        }
-    }
-
-    static void checkStep(double step) {
-        if (!Double.isFinite(step) || step < 0.0) {
-            throw new RegpenException(ErrorCode.INVALID_STEP, "step must be finite and >= 0, got " + step);
-        }
+    private static float canonical(float x) {
+        return x != x ? Float.NaN : x;
     }
 
     /**
@@ -48,22 +36,33 @@ final class Kernels {
         return Float.isNaN(w) ? Float.NaN : Math.copySign(c, w);
     }
 
-    /** g = L1 gradient with c_i = fl(lam × f_i); with {@code add}, g = fl(g + L1 gradient). */
-    static void l1Gradient(double[] w, double lam, PenaltyFactor f, double[] g, boolean add) {
+    /** g = L1 gradient with c_i = fl(lam × f_i). */
+    static void l1Gradient(double[] w, double lam, PenaltyFactor f, double[] g) {
         double[] fv = f == null ? null : f.values();
         for (int i = 0; i < w.length; i++) {
-            double c = fv == null ? lam : lam * fv[i];
-            double a = sign(w[i], c);
-            g[i] = add ? g[i] + a : a;
+            g[i] = canonical(sign(w[i], fv == null ? lam : lam * fv[i]));
         }
     }
 
-    static void l1Gradient(float[] w, float lam, PenaltyFactor f, float[] g, boolean add) {
+    static void l1Gradient(float[] w, float lam, PenaltyFactor f, float[] g) {
         float[] fv = f == null ? null : f.values32();
         for (int i = 0; i < w.length; i++) {
-            float c = fv == null ? lam : lam * fv[i];
-            float a = sign(w[i], c);
-            g[i] = add ? g[i] + a : a;
+            g[i] = canonical(sign(w[i], fv == null ? lam : lam * fv[i]));
+        }
+    }
+
+    /** g = fl(g + L1 gradient), the elastic net's second part. */
+    static void addL1Gradient(double[] w, double lam, PenaltyFactor f, double[] g) {
+        double[] fv = f == null ? null : f.values();
+        for (int i = 0; i < w.length; i++) {
+            g[i] = canonical(g[i] + sign(w[i], fv == null ? lam : lam * fv[i]));
+        }
+    }
+
+    static void addL1Gradient(float[] w, float lam, PenaltyFactor f, float[] g) {
+        float[] fv = f == null ? null : f.values32();
+        for (int i = 0; i < w.length; i++) {
+            g[i] = canonical(g[i] + sign(w[i], fv == null ? lam : lam * fv[i]));
         }
     }
 
@@ -72,7 +71,7 @@ final class Kernels {
         double[] fv = f == null ? null : f.values();
         for (int i = 0; i < w.length; i++) {
             double ci = fv == null ? c : c * fv[i];
-            g[i] = ci * w[i];
+            g[i] = canonical(ci * w[i]);
         }
     }
 
@@ -80,7 +79,7 @@ final class Kernels {
         float[] fv = f == null ? null : f.values32();
         for (int i = 0; i < w.length; i++) {
             float ci = fv == null ? c : c * fv[i];
-            g[i] = ci * w[i];
+            g[i] = canonical(ci * w[i]);
         }
     }
 
@@ -91,7 +90,7 @@ final class Kernels {
             double ti = fv == null ? t : t * fv[i];
             double x = src[i];
             double d = Math.abs(x) - ti;
-            dst[i] = d > 0.0 ? Math.copySign(d, x) : Double.isNaN(d) ? d : Math.copySign(0.0, x);
+            dst[i] = d > 0.0 ? Math.copySign(d, x) : Double.isNaN(d) ? Double.NaN : Math.copySign(0.0, x);
         }
     }
 
@@ -101,7 +100,7 @@ final class Kernels {
             float ti = fv == null ? t : t * fv[i];
             float x = src[i];
             float d = Math.abs(x) - ti;
-            dst[i] = d > 0.0f ? Math.copySign(d, x) : Float.isNaN(d) ? d : Math.copySign(0.0f, x);
+            dst[i] = d > 0.0f ? Math.copySign(d, x) : Float.isNaN(d) ? Float.NaN : Math.copySign(0.0f, x);
         }
     }
 
@@ -110,7 +109,7 @@ final class Kernels {
         double[] fv = f == null ? null : f.values();
         for (int i = 0; i < src.length; i++) {
             double ki = fv == null ? k : k * fv[i];
-            dst[i] = src[i] / (1.0 + ki);
+            dst[i] = canonical(src[i] / (1.0 + ki));
         }
     }
 
@@ -118,7 +117,7 @@ final class Kernels {
         float[] fv = f == null ? null : f.values32();
         for (int i = 0; i < src.length; i++) {
             float ki = fv == null ? k : k * fv[i];
-            dst[i] = src[i] / (1.0f + ki);
+            dst[i] = canonical(src[i] / (1.0f + ki));
         }
     }
 }

@@ -1,13 +1,12 @@
 // The lasso penalty lam·Σ f_i·|w_i|.
 package org.regpen;
 
-import java.util.Objects;
-
 /** L1 (lasso): {@code lam·Σ f_i·|w_i|}. {@code penaltyFactor} is null when every factor is 1. */
 public record L1(double lam, PenaltyFactor penaltyFactor) implements Penalty {
 
+    /** Validates {@code lam} (finite, ≥ 0, else invalid_lambda) and stores −0 as +0. */
     public L1 {
-        lam = Penalty.checkParameter("lam", lam);
+        lam = Checks.parameter("lam", lam);
     }
 
     public L1(double lam) {
@@ -20,37 +19,45 @@ public record L1(double lam, PenaltyFactor penaltyFactor) implements Penalty {
     }
 
     @Override
+    public String toConfig() {
+        return Config.write("l1", penaltyFactor, "lam", lam);
+    }
+
+    private Objective.Terms terms() {
+        return new Objective.Terms(lam, 0.0, true, false, penaltyFactor);
+    }
+
+    @Override
     public double value(double[] w) {
-        Kernels.check(w, penaltyFactor);
-        return lam * ExactSum.absSum(w, penaltyFactor);
+        Checks.weights(w, penaltyFactor);
+        return Objective.value(terms(), w);
     }
 
     @Override
     public float value(float[] w) {
-        Kernels.check(w, penaltyFactor);
-        return (float) lam * ExactSum.absSum(w, penaltyFactor);
+        Checks.weights(w, penaltyFactor);
+        return Objective.value(terms(), w);
     }
 
     @Override
     public double[] gradient(double[] w) {
-        Kernels.check(w, penaltyFactor);
+        Checks.weights(w, penaltyFactor);
         double[] g = new double[w.length];
-        Kernels.l1Gradient(w, lam, penaltyFactor, g, false);
+        Kernels.l1Gradient(w, lam, penaltyFactor, g);
         return g;
     }
 
     @Override
     public float[] gradient(float[] w) {
-        Kernels.check(w, penaltyFactor);
+        Checks.weights(w, penaltyFactor);
         float[] g = new float[w.length];
-        Kernels.l1Gradient(w, (float) lam, penaltyFactor, g, false);
+        Kernels.l1Gradient(w, (float) lam, penaltyFactor, g);
         return g;
     }
 
     @Override
     public double[] prox(double[] w, double step) {
-        Kernels.checkStep(step);
-        Kernels.check(w, penaltyFactor);
+        Checks.prox(w, step, penaltyFactor);
         double[] out = new double[w.length];
         Kernels.softThreshold(w, out, step * lam, penaltyFactor);
         return out;
@@ -58,22 +65,9 @@ public record L1(double lam, PenaltyFactor penaltyFactor) implements Penalty {
 
     @Override
     public float[] prox(float[] w, double step) {
-        Kernels.checkStep(step);
-        Kernels.check(w, penaltyFactor);
+        Checks.prox(w, step, penaltyFactor);
         float[] out = new float[w.length];
         Kernels.softThreshold(w, out, (float) step * (float) lam, penaltyFactor);
         return out;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof L1 other
-                && Double.compare(lam, other.lam) == 0
-                && Objects.equals(penaltyFactor, other.penaltyFactor);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(Double.hashCode(lam), penaltyFactor);
     }
 }

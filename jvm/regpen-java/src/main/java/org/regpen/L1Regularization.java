@@ -9,4 +9,9 @@ public final class L1Regularization {
     public static double l1Regularization(double[] weights, double lambda) {
         return new L1(lambda).value(weights);
     }
+
+    /** Exactly {@code new L1(lambda).value(weights)} in binary32: float32 in, float32 out. */
+    public static float l1Regularization(float[] weights, double lambda) {
+        return new L1(lambda).value(weights);
+    }
 }

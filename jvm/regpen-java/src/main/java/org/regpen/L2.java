@@ -1,13 +1,12 @@
 // The ridge penalty lam·Σ f_i·w_i² (no ½: the textbook form).
 package org.regpen;
 
-import java.util.Objects;
-
 /** L2 (ridge): {@code lam·Σ f_i·w_i²}. {@code penaltyFactor} is null when every factor is 1. */
 public record L2(double lam, PenaltyFactor penaltyFactor) implements Penalty {
 
+    /** Validates {@code lam} (finite, ≥ 0, else invalid_lambda) and stores −0 as +0. */
     public L2 {
-        lam = Penalty.checkParameter("lam", lam);
+        lam = Checks.parameter("lam", lam);
     }
 
     public L2(double lam) {
@@ -20,20 +19,29 @@ public record L2(double lam, PenaltyFactor penaltyFactor) implements Penalty {
     }
 
     @Override
+    public String toConfig() {
+        return Config.write("l2", penaltyFactor, "lam", lam);
+    }
+
+    private Objective.Terms terms() {
+        return new Objective.Terms(0.0, lam, false, true, penaltyFactor);
+    }
+
+    @Override
     public double value(double[] w) {
-        Kernels.check(w, penaltyFactor);
-        return lam * ExactSum.squareSum(w, penaltyFactor);
+        Checks.weights(w, penaltyFactor);
+        return Objective.value(terms(), w);
     }
 
     @Override
     public float value(float[] w) {
-        Kernels.check(w, penaltyFactor);
-        return (float) lam * ExactSum.squareSum(w, penaltyFactor);
+        Checks.weights(w, penaltyFactor);
+        return Objective.value(terms(), w);
     }
 
     @Override
     public double[] gradient(double[] w) {
-        Kernels.check(w, penaltyFactor);
+        Checks.weights(w, penaltyFactor);
         double[] g = new double[w.length];
         Kernels.l2Gradient(w, 2.0 * lam, penaltyFactor, g);
         return g;
@@ -41,7 +49,7 @@ public record L2(double lam, PenaltyFactor penaltyFactor) implements Penalty {
 
     @Override
     public float[] gradient(float[] w) {
-        Kernels.check(w, penaltyFactor);
+        Checks.weights(w, penaltyFactor);
         float[] g = new float[w.length];
         Kernels.l2Gradient(w, 2.0f * (float) lam, penaltyFactor, g);
         return g;
@@ -49,8 +57,7 @@ public record L2(double lam, PenaltyFactor penaltyFactor) implements Penalty {
 
     @Override
     public double[] prox(double[] w, double step) {
-        Kernels.checkStep(step);
-        Kernels.check(w, penaltyFactor);
+        Checks.prox(w, step, penaltyFactor);
         double[] out = new double[w.length];
         Kernels.shrink(w, out, step * (2.0 * lam), penaltyFactor);
         return out;
@@ -58,22 +65,9 @@ public record L2(double lam, PenaltyFactor penaltyFactor) implements Penalty {
 
     @Override
     public float[] prox(float[] w, double step) {
-        Kernels.checkStep(step);
-        Kernels.check(w, penaltyFactor);
+        Checks.prox(w, step, penaltyFactor);
         float[] out = new float[w.length];
         Kernels.shrink(w, out, (float) step * (2.0f * (float) lam), penaltyFactor);
         return out;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof L2 other
-                && Double.compare(lam, other.lam) == 0
-                && Objects.equals(penaltyFactor, other.penaltyFactor);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(Double.hashCode(lam), penaltyFactor);
     }
 }

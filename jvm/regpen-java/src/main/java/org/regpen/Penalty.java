@@ -3,15 +3,23 @@ package org.regpen;
 
 /**
  * A regularization penalty: its value, (sub)gradient and proximal operator on binary64 or binary32
- * weights. Results are bit-identical to every other regpen backend: reductions are rounded once
- * and every other step is the named IEEE operation. Instances are immutable.
+ * weights. Results are bit-identical to every other regpen backend: scalar results are the exact
+ * value rounded once, every other step is the named IEEE operation, and every NaN output is the
+ * positive quiet NaN. Instances are immutable. A null array is {@code invalid_dtype}. Java arrays
+ * hold at most 2^31 − 1 elements, which is the largest input.
  */
 public sealed interface Penalty permits L1, L2, ElasticNet {
 
-    /** The penalty of {@code w}. */
+    /**
+     * The penalty of {@code w}: the exact Σ f_i·(c1·|w_i| + c2·w_i²) rounded once (NaN when a
+     * product is NaN, such as 0·∞; +inf when one is infinite).
+     */
     double value(double[] w);
 
-    /** The penalty of {@code w} in binary32; parameters and factors are rounded to binary32 first. */
+    /**
+     * The penalty of {@code w} in binary32: parameters and factors are rounded to binary32 first,
+     * then the exact value is rounded once to binary32.
+     */
     float value(float[] w);
 
     /** The gradient (for L1 the subgradient that is 0 at 0), elementwise. */
@@ -31,20 +39,10 @@ public sealed interface Penalty permits L1, L2, ElasticNet {
     Penalty withPenaltyFactor(double[] factors);
 
     /** The JSON configuration, e.g. {@code {"type":"l1","lam":0.01}}; it reads back to an equal penalty. */
-    default String toConfig() {
-        return Config.write(this);
-    }
+    String toConfig();
 
     /** Reads a configuration written by any regpen backend; invalid_config when it cannot be read. */
     static Penalty fromConfig(String json) {
         return Config.read(json);
-    }
-
-    /** Validates one penalty parameter and stores −0 as +0. */
-    static double checkParameter(String name, double value) {
-        if (!Double.isFinite(value) || value < 0.0) {
-            throw new RegpenException(ErrorCode.INVALID_LAMBDA, name + " must be finite and >= 0, got " + value);
-        }
-        return value + 0.0;
     }
 }

@@ -2,7 +2,6 @@
 package org.regpen;
 
 import java.util.Arrays;
-import java.util.Objects;
 
 /**
  * Per-coordinate multipliers of a penalty. Each factor is finite and ≥ 0 (a factor of 0 leaves that
@@ -15,7 +14,7 @@ public final class PenaltyFactor {
     private final double max;
 
     public PenaltyFactor(double[] factors) {
-        Objects.requireNonNull(factors, "factors");
+        Checks.array("penalty factors", factors, "float64 (double[])");
         values = new double[factors.length];
         values32 = new float[factors.length];
         double largest = 0.0;
@@ -52,14 +51,6 @@ public final class PenaltyFactor {
 
     double max() {
         return max;
-    }
-
-    /** Throws shape_mismatch unless the weights have one factor each. */
-    void checkLength(int n) {
-        if (n != values.length) {
-            throw new RegpenException(ErrorCode.SHAPE_MISMATCH,
-                    "penalty factor has length " + values.length + " but the weights have length " + n);
-        }
     }
 
     @Override

@@ -1,4 +1,4 @@
-// The correctly rounded sums of L1 (Σ|w|) and L2 (Σw²) with the Vector API (jdk.incubator.vector):
+// The sums of L1 (Σ|w|), L2 (Σw²) and the loss (Σ(y − p)², residuals exact) with the Vector API (jdk.incubator.vector):
 // the same TwoSum lanes as ExactSum's scalar kernels, one per vector element. Loaded only when the
 // JVM has the module.
 package org.regpen;
@@ -34,7 +34,7 @@ final class VectorLaneKernel implements ExactSum.LaneKernel {
         DoubleVector c0 = s0;
         DoubleVector c1 = s0;
         int i = from;
-        for (; i + 2 * width <= to; i += 2 * width) {
+        for (; i <= to - 2 * width; i += 2 * width) {
             DoubleVector a = DoubleVector.fromArray(SPECIES, w, i).abs();
             DoubleVector t = s0.add(a);
             DoubleVector z = t.sub(s0);
@@ -68,7 +68,7 @@ final class VectorLaneKernel implements ExactSum.LaneKernel {
         DoubleVector c0 = s0;
         DoubleVector c1 = s0;
         int i = from;
-        for (; i + 2 * width <= to; i += 2 * width) {
+        for (; i <= to - 2 * width; i += 2 * width) {
             DoubleVector x = DoubleVector.fromArray(SPECIES, w, i);
             DoubleVector a = x.mul(x);
             DoubleVector e = x.fma(x, a.neg());
@@ -96,6 +96,56 @@ final class VectorLaneKernel implements ExactSum.LaneKernel {
             double t = s[at] + p;
             double z = t - s[at];
             c[at] += ((s[at] - (t - z)) + (p - z)) + e;
+            s[at] = t;
+        }
+    }
+
+    @Override
+    public void residualSquares(double[] y, double[] p, int from, int to, double[] s, double[] c, int at) {
+        int width = SPECIES.length();
+        DoubleVector s0 = DoubleVector.zero(SPECIES);
+        DoubleVector s1 = s0;
+        DoubleVector c0 = s0;
+        DoubleVector c1 = s0;
+        int i = from;
+        for (; i <= to - 2 * width; i += 2 * width) {
+            DoubleVector a = DoubleVector.fromArray(SPECIES, y, i);
+            DoubleVector b = DoubleVector.fromArray(SPECIES, p, i);
+            DoubleVector x = a.sub(b);
+            DoubleVector bv = x.sub(a);
+            DoubleVector xl = a.sub(x.sub(bv)).add(b.neg().sub(bv));
+            DoubleVector q = x.mul(x);
+            DoubleVector e = x.fma(x, q.neg()).add(xl.mul(x.add(x).add(xl)));
+            DoubleVector t = s0.add(q);
+            DoubleVector z = t.sub(s0);
+            c0 = c0.add(s0.sub(t.sub(z)).add(q.sub(z)).add(e));
+            s0 = t;
+            DoubleVector a1 = DoubleVector.fromArray(SPECIES, y, i + width);
+            DoubleVector b1 = DoubleVector.fromArray(SPECIES, p, i + width);
+            DoubleVector x1 = a1.sub(b1);
+            DoubleVector bv1 = x1.sub(a1);
+            DoubleVector xl1 = a1.sub(x1.sub(bv1)).add(b1.neg().sub(bv1));
+            DoubleVector q1 = x1.mul(x1);
+            DoubleVector e1 = x1.fma(x1, q1.neg()).add(xl1.mul(x1.add(x1).add(xl1)));
+            DoubleVector u = s1.add(q1);
+            DoubleVector y1 = u.sub(s1);
+            c1 = c1.add(s1.sub(u.sub(y1)).add(q1.sub(y1)).add(e1));
+            s1 = u;
+        }
+        s0.intoArray(s, at);
+        s1.intoArray(s, at + width);
+        c0.intoArray(c, at);
+        c1.intoArray(c, at + width);
+        // The tail goes into lane `at`, one element at a time, as in ExactSum's scalar kernel.
+        for (; i < to; i++) {
+            double x = y[i] - p[i];
+            double z = x - y[i];
+            double xl = (y[i] - (x - z)) + (-p[i] - z);
+            double q = x * x;
+            double e = Math.fma(x, x, -q) + xl * (2.0 * x + xl);
+            double t = s[at] + q;
+            z = t - s[at];
+            c[at] += ((s[at] - (t - z)) + (q - z)) + e;
             s[at] = t;
         }
     }

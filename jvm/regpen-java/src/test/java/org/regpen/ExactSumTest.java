@@ -13,6 +13,23 @@ class ExactSumTest {
         return new ExactSum.Dyadic(m, e);
     }
 
+    // The sums rounded once, through the one rounding of value with a coefficient of 1.
+    private static double abs(double[] w, PenaltyFactor f) {
+        return Objective.value(new Objective.Terms(1.0, 0.0, true, false, f), w);
+    }
+
+    private static double squares(double[] w, PenaltyFactor f) {
+        return Objective.value(new Objective.Terms(0.0, 1.0, false, true, f), w);
+    }
+
+    private static float abs(float[] w, PenaltyFactor f) {
+        return Objective.value(new Objective.Terms(1.0, 0.0, true, false, f), w);
+    }
+
+    private static float squares(float[] w, PenaltyFactor f) {
+        return Objective.value(new Objective.Terms(0.0, 1.0, false, true, f), w);
+    }
+
     private static void assertBits(double expected, double actual) {
         assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(actual),
                 () -> "expected " + Double.toHexString(expected) + ", got " + Double.toHexString(actual));
@@ -79,7 +96,7 @@ class ExactSumTest {
             int small = 1 << rng.nextInt(1, 12);
             double[] w = nearMidpoint(rng, small, rng.nextInt(-1, 2));
             double exact = ExactSum.exact(w, null, ExactSum.Kind.ABS).toDouble();
-            assertBits(exact, ExactSum.absSum(w, null));
+            assertBits(exact, abs(w, null));
         }
     }
 
@@ -96,18 +113,18 @@ class ExactSumTest {
                 f[i] = rng.nextInt(4) == 0 ? 0.0 : Math.scalb(rng.nextDouble(), rng.nextInt(-20, 20));
             }
             PenaltyFactor pf = new PenaltyFactor(f);
-            assertBits(ExactSum.exact(w, null, ExactSum.Kind.ABS).toDouble(), ExactSum.absSum(w, null));
-            assertBits(ExactSum.exact(w, null, ExactSum.Kind.SQUARE).toDouble(), ExactSum.squareSum(w, null));
-            assertBits(ExactSum.exact(w, f, ExactSum.Kind.ABS).toDouble(), ExactSum.absSum(w, pf));
-            assertBits(ExactSum.exact(w, f, ExactSum.Kind.SQUARE).toDouble(), ExactSum.squareSum(w, pf));
+            assertBits(ExactSum.exact(w, null, ExactSum.Kind.ABS).toDouble(), abs(w, null));
+            assertBits(ExactSum.exact(w, null, ExactSum.Kind.SQUARE).toDouble(), squares(w, null));
+            assertBits(ExactSum.exact(w, f, ExactSum.Kind.ABS).toDouble(), abs(w, pf));
+            assertBits(ExactSum.exact(w, f, ExactSum.Kind.SQUARE).toDouble(), squares(w, pf));
             float[] w32 = new float[n];
             double[] w32d = new double[n];
             for (int i = 0; i < n; i++) {
                 w32[i] = (float) Math.scalb(rng.nextDouble(-1, 1), rng.nextInt(-60, 60));
                 w32d[i] = w32[i];
             }
-            assertBits(ExactSum.exact(w32d, null, ExactSum.Kind.ABS).toFloat(), ExactSum.absSum(w32, null));
-            assertBits(ExactSum.exact(w32d, null, ExactSum.Kind.SQUARE).toFloat(), ExactSum.squareSum(w32, null));
+            assertBits(ExactSum.exact(w32d, null, ExactSum.Kind.ABS).toFloat(), abs(w32, null));
+            assertBits(ExactSum.exact(w32d, null, ExactSum.Kind.SQUARE).toFloat(), squares(w32, null));
         }
     }
 
@@ -125,8 +142,8 @@ class ExactSumTest {
         }
         // A last term of half an ulp of the total puts the exact sum near a midpoint.
         w[n - 1] = Math.ulp(ExactSum.exact(w, null, ExactSum.Kind.ABS).toDouble()) / 2;
-        assertBits(ExactSum.exact(w, null, ExactSum.Kind.ABS).toDouble(), ExactSum.absSum(w, null));
-        assertBits(ExactSum.exact(w32d, null, ExactSum.Kind.ABS).toFloat(), ExactSum.absSum(w32, null));
+        assertBits(ExactSum.exact(w, null, ExactSum.Kind.ABS).toDouble(), abs(w, null));
+        assertBits(ExactSum.exact(w32d, null, ExactSum.Kind.ABS).toFloat(), abs(w32, null));
     }
 
     /**
@@ -178,8 +195,8 @@ class ExactSumTest {
                     w[i] = Math.scalb(rng.nextDouble(-1, 1), rng.nextInt(-40, 40));
                 }
             }
-            assertBits(ExactSum.exact(w, null, ExactSum.Kind.ABS).toDouble(), ExactSum.absSum(w, null));
-            assertBits(ExactSum.exact(w, null, ExactSum.Kind.SQUARE).toDouble(), ExactSum.squareSum(w, null));
+            assertBits(ExactSum.exact(w, null, ExactSum.Kind.ABS).toDouble(), abs(w, null));
+            assertBits(ExactSum.exact(w, null, ExactSum.Kind.SQUARE).toDouble(), squares(w, null));
         }
     }
 
@@ -200,7 +217,7 @@ class ExactSumTest {
                 assertEquals(0L, Double.doubleToRawLongBits(exact) & 1L, "a tie rounds to even");
                 assertTrue(exact == base || exact == Math.nextUp(base));
             }
-            assertBits(exact, ExactSum.squareSum(w, null));
+            assertBits(exact, squares(w, null));
         }
     }
 
@@ -212,13 +229,13 @@ class ExactSumTest {
         for (int i = 0; i < n; i++) {
             w[i] = Math.scalb(rng.nextDouble(-1, 1), rng.nextInt(-30, 30));
         }
-        assertBits(ExactSum.exact(w, null, ExactSum.Kind.SQUARE).toDouble(), ExactSum.squareSum(w, null));
+        assertBits(ExactSum.exact(w, null, ExactSum.Kind.SQUARE).toDouble(), squares(w, null));
         // Squares that underflow, spread over both halves and the tails.
         double[] tiny = new double[n];
         for (int i = 0; i < n; i++) {
             tiny[i] = Math.scalb(rng.nextDouble(-1, 1), rng.nextInt(-560, -500));
         }
-        assertBits(ExactSum.exact(tiny, null, ExactSum.Kind.SQUARE).toDouble(), ExactSum.squareSum(tiny, null));
+        assertBits(ExactSum.exact(tiny, null, ExactSum.Kind.SQUARE).toDouble(), squares(tiny, null));
     }
 
     @Test
@@ -226,22 +243,22 @@ class ExactSumTest {
         // Four squares of 2^-538 are 2^-1076 each: rounded one by one they vanish, exactly they sum
         // to the smallest subnormal.
         double x = 0x1p-538;
-        assertBits(Double.MIN_VALUE, ExactSum.squareSum(new double[] {x, -x, x, x}, null));
+        assertBits(Double.MIN_VALUE, squares(new double[] {x, -x, x, x}, null));
     }
 
     @Test
     void specialValuesFollowTheSpec() {
-        assertTrue(Double.isNaN(ExactSum.absSum(new double[] {Double.POSITIVE_INFINITY, Double.NaN}, null)));
-        assertBits(Double.POSITIVE_INFINITY, ExactSum.absSum(new double[] {1, Double.NEGATIVE_INFINITY}, null));
+        assertTrue(Double.isNaN(abs(new double[] {Double.POSITIVE_INFINITY, Double.NaN}, null)));
+        assertBits(Double.POSITIVE_INFINITY, abs(new double[] {1, Double.NEGATIVE_INFINITY}, null));
         PenaltyFactor zeroAtInf = new PenaltyFactor(new double[] {1, 0});
-        assertTrue(Double.isNaN(ExactSum.absSum(new double[] {1, Double.POSITIVE_INFINITY}, zeroAtInf)));
-        assertBits(Double.POSITIVE_INFINITY, ExactSum.squareSum(new double[] {1e300, 1.0}, null));
+        assertTrue(Double.isNaN(abs(new double[] {1, Double.POSITIVE_INFINITY}, zeroAtInf)));
+        assertBits(Double.POSITIVE_INFINITY, squares(new double[] {1e300, 1.0}, null));
         // (2^512 − 2^459)² = 2^1024 − 2^972 + 2^918 rounds to MAX − ulp(MAX), not to +inf; and a
         // square that overflows alone, 2^1024, times a factor of 1/2 is the finite 2^1023.
         double below = Math.nextDown(0x1p512);
-        assertBits(Math.nextDown(Double.MAX_VALUE), ExactSum.squareSum(new double[] {below}, null));
+        assertBits(Math.nextDown(Double.MAX_VALUE), squares(new double[] {below}, null));
         PenaltyFactor half = new PenaltyFactor(new double[] {0.5});
-        assertBits(0x1p1023, ExactSum.squareSum(new double[] {0x1p512}, half));
-        assertBits(0.0, ExactSum.absSum(new double[] {-0.0, -0.0}, null));
+        assertBits(0x1p1023, squares(new double[] {0x1p512}, half));
+        assertBits(0.0, abs(new double[] {-0.0, -0.0}, null));
     }
 }

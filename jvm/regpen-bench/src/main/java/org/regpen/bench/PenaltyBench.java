@@ -1,5 +1,6 @@
-// JMH benchmarks of the Java and Scala kernels: value, gradient and prox of L1 at n = 1e3, 1e5, 1e7,
-// with the seed's left-to-right loop as the baseline for value.
+// JMH benchmarks of the Java and Scala kernels: value, gradient and prox of L1, the loss with L1,
+// and ElasticNet's value (both sums, one rounding) at n = 1e3, 1e5, 1e7, with the seed's
+// left-to-right loop as the baseline for value.
 package org.regpen.bench;
 
 import java.util.SplittableRandom;
@@ -14,7 +15,9 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.regpen.ElasticNet;
 import org.regpen.L1;
+import org.regpen.Loss;
 import org.regpen.Penalty;
 import org.regpen.seed.SeedL1;
 
@@ -31,14 +34,20 @@ public class PenaltyBench {
     private static final double STEP = 0.5;
 
     private double[] w;
+    private double[] predicted;
     private Penalty java;
+    private Penalty javaElasticNet;
     private regpen.Penalty scala;
+    private regpen.Penalty scalaElasticNet;
 
     @Setup(Level.Trial)
     public void setUp() {
         w = weights(n);
+        predicted = new double[n];
         java = new L1(LAMBDA);
+        javaElasticNet = new ElasticNet(LAMBDA, LAMBDA);
         scala = regpen.L1$.MODULE$.apply(LAMBDA);
+        scalaElasticNet = regpen.ElasticNet$.MODULE$.apply(LAMBDA, LAMBDA);
     }
 
     /** Weights like a model's: normally distributed, a fixed seed so every run sees the same data. */
@@ -59,6 +68,17 @@ public class PenaltyBench {
     }
 
     @Benchmark
+    public double javaElasticNetValue() {
+        return javaElasticNet.value(w);
+    }
+
+    /** The loss of w against zero predictions, with w as the (same-length) weights. */
+    @Benchmark
+    public double javaLoss() {
+        return Loss.computeLoss(w, predicted, w, java);
+    }
+
+    @Benchmark
     public double[] javaGradient() {
         return java.gradient(w);
     }
@@ -71,6 +91,16 @@ public class PenaltyBench {
     @Benchmark
     public double scalaValue() {
         return scala.value(w);
+    }
+
+    @Benchmark
+    public double scalaElasticNetValue() {
+        return scalaElasticNet.value(w);
+    }
+
+    @Benchmark
+    public double scalaLoss() {
+        return regpen.Loss$.MODULE$.computeLoss(w, predicted, w, scala);
     }
 
     @Benchmark
