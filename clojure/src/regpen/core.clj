@@ -344,9 +344,10 @@
               :factors (count pf) :weights n))
       (let [a (double-array (count pf))]
         (dotimes [i (alength a)]
-          (let [x (pf i)]
-            (when-not (and (instance? Double x) (nonneg-finite? x))
-              (check-param :invalid-penalty-factor (str "penalty-factor[" i "]") x))
+          (let [x (pf i)
+                x (if (and (instance? Double x) (nonneg-finite? x))
+                    x
+                    (check-param :invalid-penalty-factor (str "penalty-factor[" i "]") x))]
             (aset a i (in-format f32? (double x)))))
         a))))
 

@@ -338,12 +338,15 @@
     :else [(.add m2 (.shiftLeft m1 (int (- e1 e2)))) e2]))
 
 (defn- penalty-dyadic
-  "c1·Σ f_i·|w_i| + c2·Σ f_i·w_i², exactly (all finite)."
+  "c1·Σ f_i·|w_i| + c2·Σ f_i·w_i², exactly, once `special-value` found every product finite. A
+  coefficient may still be +inf (binary32) when w is empty: its sum is 0, so is its part."
   [c1 c2 w f]
   (reduce dyadic+ [BigInteger/ZERO 0]
           (for [[c kind] [[c1 :abs] [c2 :squares]]
-                :when (and c (pos? (double c)))]
-            (dyadic* (dyadic-of c) (exact-terms kind w f)))))
+                :when (and c (pos? (double c)))
+                :let [[^BigInteger m :as s] (exact-terms kind w f)]
+                :when (pos? (.signum m))]
+            (dyadic* (dyadic-of c) s))))
 
 (defn exact-penalty-value
   "The exact path of `penalty-value`."
@@ -464,8 +467,9 @@
 ;; a `main` part ≥ 0 and `small` exact error parts from FMA TwoProducts. The main part enters the
 ;; lane's sum s by FastTwoSum: s and the main part are both ≥ 0, so ordering the pair by size (a
 ;; branch that almost always goes the same way) makes the 3-operation form exact. Its error and the
-;; small parts are added plainly into the lane's correction c. Each such addition errs by at most
-;; u·|its result| (u = 2^-53), so F, the running sum of those |results|, bounds the error of c by u·F,
+;; small parts are added plainly into the lane's correction c (in any order: a tree, so that the
+;; additions do not wait for each other). Each such addition errs by at most u·|its result|
+;; (u = 2^-53; sums never underflow), so F, the running sum of those |results|, bounds the error of c by u·F,
 ;; typically far below the a-priori bound γ_k·Σ|parts|. Lanes alternate from one element to the next,
 ;; which halves the dependency chain on s.
 
@@ -474,37 +478,71 @@
   [w i]
   `(double (aget ~w ~i)))
 
+(defn- pairwise
+  "For macros: the tree (pairwise) sum of the symbols xs as let bindings, [sum-symbol bindings
+  partials], partials naming the result of every addition."
+  [xs]
+  (if (= 1 (count xs))
+    [(first xs) [] []]
+    (let [step (for [pair (partition-all 2 xs)]
+                 (if (next pair)
+                   (let [t (gensym "t")] [t [t `(+ ~@pair)]])
+                   [(first pair) []]))
+          [total bindings partials] (pairwise (mapv first step))]
+      [total
+       (into (vec (mapcat second step)) bindings)
+       (into (vec (keep (fn [[t b]] (when (seq b) t)) step)) partials)])))
+
+(defn- tree-expr
+  "For macros: the tree sum of the expressions xs as one expression."
+  [xs]
+  (if (= 1 (count xs))
+    (first xs)
+    (let [[a b] (split-at (quot (count xs) 2) xs)]
+      `(+ ~(tree-expr a) ~(tree-expr b)))))
+
 (defmacro ^:private defkernel-for
   "Defines (name w f from to) → the partial sum over i in [from, to) as a double array
   [hi lo bound], or nil when a tiny product made the parts inexact; `array-tag` (doubles or floats)
   is w's type, f is a double array. `spec`: the :bindings for element i (`(elem w i)` reads w_i as a
-  double), the :main part, the :smalls and the :tiny? test."
-  [name array-tag {:keys [bindings main smalls tiny?]}]
+  double), the :main part, the :smalls, the :tiny? test, and optional :slack ≥ 0 (per element) and
+  :element-slack (a constant per element, added once at the end) added to F when a small part is
+  not exact (F·u must cover its error too)."
+  [name array-tag {:keys [bindings main smalls slack element-slack tiny?]}]
   (let [small-syms (vec (repeatedly (count smalls) #(gensym "small")))
-        partials (vec (repeatedly (inc (count smalls)) #(gensym "c")))
         c0 (gensym "c0")
-        err (gensym "err")]
+        c (gensym "c")
+        f0 (gensym "f0")
+        err (gensym "err")
+        [t t-bindings t-partials] (pairwise (into [err] small-syms))]
     `(defn- ~name [~(with-meta 'w {:tag array-tag}) ~(with-meta 'f {:tag 'doubles})
                    ~(with-meta 'from {:tag 'long}) ~(with-meta 'to {:tag 'long})]
-       (let [~'n ~'to]
-         (loop [~'i ~'from, s0# 0.0, ~c0 0.0, f0# 0.0, s1# 0.0, c1# 0.0, f1# 0.0, tiny# false]
+       ;; `tiny` as a primitive local: a ^:const double would be compared as a boxed Double.
+       (let [~'n ~'to, ~'tiny (double tiny)]
+         (loop [~'i ~'from, s0# 0.0, ~c0 0.0, ~f0 0.0, s1# 0.0, c1# 0.0, f1# 0.0, tiny# false]
            (if (< ~'i ~'n)
              (let [~@bindings
                    main# (double ~main)
                    s# (+ s0# main#)
                    ~err (if (>= s0# main#) (- main# (- s# s0#)) (- s0# (- s# main#)))
                    ~@(interleave small-syms smalls)
-                   ;; c + err + small… one addition at a time, naming every partial result.
-                   ~@(interleave partials
-                                 (map (fn [prev x] `(+ ~prev ~x))
-                                      (cons c0 partials) (cons err small-syms)))]
+                   ;; err + small… as a tree, independent of c, then one addition to c: the chain
+                   ;; through c is one addition per element. Every plain addition's result is
+                   ;; named, and its magnitude goes into F.
+                   ~@t-bindings
+                   ~c (+ ~c0 ~t)]
                (recur (inc ~'i) s1# c1# f1#
-                      s# ~(peek partials)
-                      (+ f0# ~@(map (fn [c] `(Math/abs ~c)) partials))
+                      s# ~c
+                      (+ ~f0 ~(tree-expr (cond-> (mapv (fn [x] `(Math/abs ~x)) (conj t-partials c))
+                                           slack (conj slack))))
                       (or tiny# ~tiny?)))
              (when-not tiny#
                ;; Each lane's correction errs by at most u·F, doubled to cover F's own rounding.
-               (combine (double-array [s0# ~c0 (* f0# (Math/scalb 1.0 (int -52)))])
+               (combine (double-array [s0# ~c0 (* ~(if element-slack
+                                                     `(+ ~f0 (* (double ~element-slack)
+                                                                (double (- ~'to ~'from))))
+                                                     f0)
+                                                  (Math/scalb 1.0 (int -52)))])
                         (double-array [s1# c1# (* f1# (Math/scalb 1.0 (int -52)))])))))))))
 
 (defmacro ^:private defkernel
@@ -551,16 +589,26 @@
    :smalls [e1 p2 e2]
    :tiny? (and (< p1 tiny) (not (zero? x)) (pos? fi))})
 
+(def ^:private ^:const underflow-slack
+  "2^-1018: F's share (worth u = 2^-53 each) of an absolute 2^-1071, more than the two underflow
+  errors (at most 2^-1075 each) one element of the residual kernel can make."
+  (Math/scalb 1.0 (int -1018)))
+
 (defkernel-for residual-kernel doubles
-  ;; Σ (y_i − p_i)² with y in w and p in f: y_i − p_i = h + l exactly (TwoSum), and
-  ;; (h + l)² = h² + 2hl + l², each product split by an FMA TwoProduct: exact unless h² or l² is
-  ;; tiny (2|hl| lies between them).
+  ;; Σ (y_i − p_i)² with y in w and p in f: y_i − p_i = h + l exactly (TwoSum, |l| ≤ u·|h|), and
+  ;; (h + l)² = h² + l·(2h + l). h² = sq + e with e = fma(h, h, −sq): exact unless h² underflows,
+  ;; and then off by at most 2^-1075 (the FMA rounds once). The small remainder g = fl(l·fl(2h + l))
+  ;; is not exact: it errs by at most 2u·(1 + 3u)·|g| + 2^-1075. The slack 3·|g| per element and
+  ;; 2^-1018 per element (added once) in F (worth u each, doubled) cover all three, so no element
+  ;; needs the tiny test, and a sum that ends up tiny is left to the exact path by `certify`.
   {:bindings [y (aget w i) b (- (aget f i))
               h (+ y b) z (- h y) l (+ (- y (- h z)) (- b z))
-              sq (* h h) h2 (* 2.0 h) x (* h2 l) ll (* l l)]
+              sq (* h h) g (* l (+ (* 2.0 h) l))]
    :main sq
-   :smalls [(Math/fma h h (- sq)) x (Math/fma h2 l (- x)) ll (Math/fma l l (- ll))]
-   :tiny? (or (and (< sq tiny) (not (zero? h))) (and (< ll tiny) (not (zero? l))))})
+   :smalls [(Math/fma h h (- sq)) g]
+   :slack (* 3.0 (Math/abs g))
+   :element-slack underflow-slack
+   :tiny? false})
 
 (def ^:private ^:const parallel-min
   "From this length on, the fast path sums the two halves of w on two threads."
