@@ -14,6 +14,8 @@
 
 (defn- bits [x] (Double/doubleToRawLongBits (double x)))
 
+(defn- factors [p] (get (rp/config p) "penalty_factor"))
+
 (deftest results-keep-the-input-type
   (let [p (rp/l2 0.5)]
     (is (instance? Double (rp/value p [1.0 2.0])))
@@ -54,8 +56,8 @@
     (is (= 4.0 (rp/value p [5.0 -2.0])) "the first coordinate is unpenalized")
     (is (= [0.0 -2.0] (rp/gradient p [5.0 -2.0])))
     (is (= :shape-mismatch (code #(rp/value p [1.0]))))
-    (is (= [0.0 2.0] (:penalty-factor (rp/l1 1.0 :penalty-factor [-0.0 2]))) "−0 stored as +0")
-    (is (= 0 (bits (first (:penalty-factor (rp/l1 1.0 :penalty-factor [-0.0]))))))))
+    (is (= [0.0 2.0] (factors (rp/l1 1.0 :penalty-factor [-0.0 2]))) "−0 stored as +0")
+    (is (= 0 (bits (first (factors (rp/l1 1.0 :penalty-factor [-0.0]))))))))
 
 (deftest error-codes
   (is (= :invalid-lambda (code #(rp/l1 -1.0))))
@@ -64,14 +66,14 @@
   (is (= :invalid-lambda (code #(rp/l1 "0.1"))))
   (is (= :invalid-penalty-factor (code #(rp/l1 1.0 :penalty-factor [1 -1]))))
   (is (= :invalid-step (code #(rp/prox (rp/l1 1.0) [1.0] -0.5))))
-  (is (= :invalid-dtype (code #(rp/value (rp/l1 1.0) [1 2]))) "integers are not floats")
   (is (= :invalid-dtype (code #(rp/value (rp/l1 1.0) [1.0 (float 2)]))) "mixed dtypes")
-  (is (= :invalid-dtype (code #(rp/value (rp/l1 1.0) (long-array [1])))))
+  (is (= :invalid-dtype (code #(rp/value (rp/l1 1.0) (char-array [\a])))))
+  (is (= :invalid-dtype (code #(rp/value (rp/l1 1.0) [1.0 true]))) "booleans are not numbers")
   (is (= :invalid-dtype (code #(rp/value (rp/l1 1.0) "1.0"))))
-  (is (= 0 (bits (:lam (rp/l1 -0.0)))) "−0 stored as +0")
+  (is (= 0 (bits ((rp/config (rp/l1 -0.0)) "lam"))) "−0 stored as +0")
   (testing "checks run in SPEC order: dtype, parameters, shapes"
     (let [p (rp/l1 1.0 :penalty-factor [1 1])]
-      (is (= :invalid-dtype (code #(rp/prox p [1] -1.0))))
+      (is (= :invalid-dtype (code #(rp/prox p ["1"] -1.0))))
       (is (= :invalid-step (code #(rp/prox p [1.0] -1.0))))
       (is (= :shape-mismatch (code #(rp/prox p [1.0] 1.0)))))))
 
@@ -84,9 +86,11 @@
     (is (= :shape-mismatch (code #(rp/compute-loss [1.0] [1.0 2.0] [] p))))
     (is (= :empty-input (code #(rp/compute-loss [] [] [] p))))
     (is (= :invalid-dtype (code #(rp/compute-loss (double-array [1]) (float-array [1]) [] p))))
-    (is (= :shape-mismatch
+    (is (= :empty-input
            (code #(rp/compute-loss [] [] [1.0] (rp/l1 1.0 :penalty-factor [1 2]))))
-        "shapes are checked before emptiness")))
+        "spec 2.0 (decision D): n > 0 is checked before the factors' length")
+    (is (= :shape-mismatch
+           (code #(rp/compute-loss [1.0] [1.0] [1.0] (rp/l1 1.0 :penalty-factor [1 2])))))))
 
 (deftest configuration
   (let [penalties [(rp/l1 0.01) (rp/l2 0.1 :penalty-factor [0 1 2.5])

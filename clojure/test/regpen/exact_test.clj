@@ -197,3 +197,138 @@
       (let [fast (exact/fast-sum kind w nil :float64)]
         (is (some? fast))
         (is (= (exact/exact-sum kind w nil :float64) fast))))))
+
+;; ---------------------------------------------------------------------------------------------
+;; Spec 2.0: penalty values and losses rounded once
+
+(defn- exact-rational [x] (rationalize (BigDecimal. (double x))))
+
+(defn- rational-value
+  "An independent exact value in Clojure ratios: Σ f_i·(c1·|w_i| + c2·w_i²) (+ SSE/n with y, p)."
+  [c1 c2 w f & [y p]]
+  (let [pen (reduce + 0 (map (fn [x fi]
+                               (let [x (abs (exact-rational x)), fi (exact-rational fi)]
+                                 (+ (if c1 (* (exact-rational c1) fi x) 0)
+                                    (if c2 (* (exact-rational c2) fi x x) 0))))
+                             w (or f (repeat 1.0))))]
+    (if y
+      (+ pen (/ (reduce + 0 (map #(let [r (- (exact-rational %1) (exact-rational %2))] (* r r)) y p))
+                (count y)))
+      pen)))
+
+(defn- round-rational
+  "RN_F of a rational v ≥ 0 through exact/round-quotient."
+  [v fmt]
+  (let [v (rationalize v)
+        [n d] (if (ratio? v) [(numerator v) (denominator v)] [v 1])]
+    (exact/round-quotient (biginteger n) 0 (biginteger d) fmt)))
+
+(defn- same-bits? [a b] (= (Double/doubleToRawLongBits a) (Double/doubleToRawLongBits b)))
+
+(deftest round-quotient-is-correct-rounding
+  (is (= 0.6666666666666666 (exact/round-quotient (biginteger 2) 0 (biginteger 3) :float64)))
+  (is (= (double (float (/ 2.0 3.0))) (exact/round-quotient (biginteger 2) 0 (biginteger 3) :float32)))
+  (is (= 1.0 (exact/round-quotient (biginteger 1) 0 BigInteger/ONE :float64)))
+  ;; (2^54 + 2)/2 = 2^53 + 1: a tie, to even 2^53; (2^54 + 3)/2 lies above it and rounds up.
+  (is (= (pow2 53) (exact/round-quotient (.add (.shiftLeft BigInteger/ONE 54) (biginteger 2)) 0 (biginteger 2) :float64)))
+  (is (= (+ (pow2 53) 2.0) (exact/round-quotient (.add (.shiftLeft BigInteger/ONE 54) (biginteger 3)) 0 (biginteger 2) :float64)))
+  (is (= Double/MIN_VALUE (exact/round-quotient BigInteger/ONE -1074 (biginteger 1) :float64)))
+  (is (= 0.0 (exact/round-quotient BigInteger/ONE -1074 (biginteger 2) :float64)) "half the smallest subnormal ties to 0")
+  (is (= 0.0 (exact/round-quotient BigInteger/ONE -1074 (biginteger 3) :float64)) "a third of it rounds to 0")
+  (is (= Double/MIN_VALUE (exact/round-quotient (biginteger 2) -1074 (biginteger 3) :float64)) "two thirds up"))
+
+(deftest to-double-rounds-once
+  (is (= 0.6666666666666666 (exact/to-double 2/3)))
+  (is (= -0.6666666666666666 (exact/to-double -2/3)))
+  (is (= 0.1 (exact/to-double 1/10)))
+  (is (= 0.1 (exact/to-double 0.1M)))
+  (is (= (pow2 53) (exact/to-double (inc (bigint (pow2 53))))))
+  (is (= (pow2 53) (exact/to-double (biginteger (inc (bigint (pow2 53)))))))
+  (is (= (pow2 53) (exact/to-double (inc (long (pow2 53))))) "long → double is round to nearest")
+  (is (= ##Inf (exact/to-double 1e400M)))
+  (is (= ##-Inf (exact/to-double -1e999999999M)))
+  (is (= 0.0 (exact/to-double 1e-999999999M)))
+  (is (nil? (exact/to-double "1")))
+  (is (nil? (exact/to-double true))))
+
+(deftest penalty-values-match-rationals
+  ;; Fast and exact paths against an independent rational computation, on random data of every
+  ;; magnitude, with and without factors, for L1-, L2- and elastic-net-shaped coefficients.
+  (let [rng (java.util.Random. 20261201)]
+    (doseq [[lo hi] [[-3 3] [-300 300] [-1074 -900] [900 1023] [-1074 1023]]
+            [c1? c2?] [[true false] [false true] [true true]]
+            factors? [false true]
+            fmt [:float64 :float32]
+            ;; Binary32 data beyond its range would be ±inf, not a finite case.
+            :when (or (= fmt :float64) (<= hi 127))
+            _ (range 3)]
+      (let [n (inc (.nextInt rng 30))
+            rnd32 (fn [x] (if (= fmt :float32) (double (unchecked-float x)) x))
+            w (mapv #(rnd32 %) (repeatedly n #(random-double rng lo hi)))
+            f (when factors? (mapv #(rnd32 (Math/abs ^double %)) (repeatedly n #(random-double rng -3 3))))
+            c1 (when c1? (rnd32 (Math/abs (random-double rng -5 5))))
+            c2 (when c2? (rnd32 (Math/abs (random-double rng -5 5))))
+            wa (if (= fmt :float32) (float-array w) (double-array w))
+            fa (some-> f double-array)
+            v (rational-value c1 c2 w f)
+            expected (round-rational v fmt)
+            exact (exact/exact-penalty-value c1 c2 wa fa fmt)
+            fast (exact/fast-penalty-value c1 c2 wa fa fmt)]
+        (is (same-bits? expected exact) (str fmt " " c1 " " c2 " " w " " f))
+        (is (or (nil? fast) (same-bits? expected fast)) (str "fast " fmt " " c1 " " c2 " " w))
+        (is (same-bits? expected (exact/penalty-value c1 c2 wa fa fmt)))))))
+
+(deftest losses-match-rationals
+  (let [rng (java.util.Random. 1201)]
+    (doseq [[lo hi] [[-3 3] [-60 60] [-600 -500] [400 500] [-1074 -1000]]
+            fmt [:float64 :float32]
+            :when (or (= fmt :float64) (<= hi 127))
+            _ (range 6)]
+      (let [n (inc (.nextInt rng 20))
+            rnd32 (fn [x] (if (= fmt :float32) (double (unchecked-float x)) x))
+            gen #(vec (repeatedly n (fn [] (rnd32 (random-double rng lo hi)))))
+            y (gen)
+            ;; Predictions near the targets make residuals with many cancelled bits.
+            p (mapv #(if (.nextBoolean rng) (rnd32 (* % (+ 1.0 (* 1e-9 (.nextGaussian rng))))) %2) y (gen))
+            w (gen)
+            arr (if (= fmt :float32) float-array double-array)
+            c1 (rnd32 0.01) c2 (rnd32 0.3)
+            expected (round-rational (rational-value c1 c2 w nil y p) fmt)
+            args [(arr y) (arr p) c1 c2 (arr w) nil fmt]
+            fast (apply exact/fast-loss-value args)]
+        (is (same-bits? expected (apply exact/exact-loss-value args)) (str fmt " " y " " p " " w))
+        (is (or (nil? fast) (same-bits? expected fast)) (str "fast " fmt " " y " " p))
+        (is (same-bits? expected (apply exact/loss-value args)))))))
+
+(deftest fast-path-defers-on-scaled-ties
+  ;; 0.5·(2 + 2^-52) = 1 + 2^-53 exactly: a tie no bound can decide.
+  (is (nil? (exact/fast-penalty-value 0.5 nil (double-array [2.0 (pow2 -52)]) nil :float64)))
+  (is (= 1.0 (exact/penalty-value 0.5 nil (double-array [2.0 (pow2 -52)]) nil :float64)))
+  ;; SSE/n + c·S = 1 + 2^-53: a tie in the loss.
+  (is (nil? (exact/fast-loss-value (double-array [1.0]) (double-array [0.0]) (pow2 -53) nil
+                                   (double-array [1.0]) nil :float64)))
+  ;; Far from any boundary the fast path answers, for the loss too.
+  (let [rng (java.util.Random. 3)
+        normal #(double-array (repeatedly 1000 (fn [] (.nextGaussian rng))))
+        [y p w] [(normal) (normal) (normal)]]
+    (is (= (exact/exact-loss-value y p 0.1 0.2 w nil :float64)
+           (exact/fast-loss-value y p 0.1 0.2 w nil :float64))))
+  (is (= 3.0 (exact/fast-penalty-value 0.5 1.0 (double-array [1.0 1.0]) nil :float64)) "0.5·2 + 1·2"))
+
+(deftest special-values-per-product
+  (let [v (fn [c1 c2 w & [f fmt]]
+            (exact/penalty-value c1 c2 (double-array w) (some-> f double-array) (or fmt :float64)))]
+    (is (Double/isNaN (v 1.0 0.0 [##Inf])) "P2 = 0·∞ even though P1 = ∞")
+    (is (= ##Inf (v 1.0 nil [##Inf])) "an absent L2 part makes no product")
+    (is (= ##Inf (v nil 1.0 [##Inf 0.0])))
+    (is (Double/isNaN (v 0.0 nil [##Inf])))
+    (is (= 1e200 (v 1.0 0.0 [1e200])) "0 × finite: an exact zero, whatever w² would be")
+    (is (Double/isNaN (v ##Inf nil [0.0 1.0] nil :float32)) "lam32 = +inf on a zero weight")
+    (is (= ##Inf (v ##Inf nil [2.0 1.0] nil :float32)))
+    (is (Double/isNaN (v 1.0 nil [0.0] [##Inf] :float32)) "a factor rounded to +inf on w = 0")
+    (is (= 0.0 (v ##Inf nil [] nil :float32)) "empty w contributes nothing"))
+  (let [l (fn [y p] (exact/loss-value (double-array y) (double-array p) 1.0 nil (double-array 0) nil :float64))]
+    (is (Double/isNaN (l [##Inf] [##Inf])) "∞ − ∞")
+    (is (= ##Inf (l [##Inf] [##-Inf])))
+    (is (= ##Inf (l [Double/MAX_VALUE] [(- Double/MAX_VALUE)])) "an overflowing residual overflows the mean")
+    (is (Double/isNaN (l [1.0 ##Inf] [##NaN 0.0])) "NaN wins over +inf")))
