@@ -2,6 +2,9 @@
 // plain sum chosen at run time, so the comparison is against the best plain loop this CPU runs.
 #include "probes.h"
 
+#include "regpen.h"
+#include "sums.h"
+
 #include <immintrin.h>
 
 #include <cmath>
@@ -77,5 +80,24 @@ double read_probe(const double* w, size_t n) {
 }
 
 void copy_probe(const double* w, size_t n, double* out) { std::memcpy(out, w, n * sizeof(double)); }
+
+double spec1_value(int kind, double l1, double l2, const double* w, size_t n) {
+  using namespace regpen::detail;
+  const Kernels& k = active_kernels();
+  double s1 = 0.0, s2 = 0.0;
+  weight_sums<double>(k, w, n, 1, nullptr, 0.0, kind != REGPEN_L2 ? &s1 : nullptr,
+                      kind != REGPEN_L1 ? &s2 : nullptr);
+  if (kind == REGPEN_L1) return l1 * s1;
+  if (kind == REGPEN_L2) return l2 * s2;
+  return l1 * s1 + l2 * s2;
+}
+
+double spec1_loss(int kind, double l1, double l2, const double* y, const double* p, size_t n,
+                  const double* w, size_t n_w) {
+  const double sse =
+      regpen::detail::rounded_residual_square_sum<double>(regpen::detail::active_kernels(), y, 1,
+                                                          p, 1, n);
+  return sse / static_cast<double>(n) + spec1_value(kind, l1, l2, w, n_w);
+}
 
 }  // namespace regpen::bench

@@ -6,8 +6,12 @@
  * and every elementwise step is one IEEE-754 operation.
  *
  * Arrays are described by a pointer, a length and a stride counted in elements (not bytes); a
- * stride may be negative but never zero. Output arrays are contiguous. The float32 functions take
+ * stride may be negative, or zero (n copies of one element, as numpy's broadcast_to gives), and
+ * (n - 1) * |stride| * sizeof(element) must fit a ptrdiff_t. Output arrays are contiguous. The float32 functions take
  * binary64 parameters, factors and steps and round each once to binary32, as the spec requires.
+ * Every scalar result (value, loss, l1_regularization) is the exact value of its formula rounded
+ * once to the working format, and every NaN written is the positive quiet NaN (0x7ff8... /
+ * 0x7fc00000). After a failed call, regpen_last_error() tells what was wrong.
  *
  * The region between the cffi markers is read verbatim by the Python cffi binding (regpen/c_abi.py)
  * after removing the REGPEN_API macro, so it must stay plain C declarations.
@@ -58,15 +62,27 @@ REGPEN_API const char* regpen_version(void);
 /* The spec's error code for a status ("invalid_lambda", ...), "ok" for 0, "unknown" otherwise. */
 REGPEN_API const char* regpen_strerror(int status);
 
+/* The message of the last failed call on the calling thread: the parameter, the value and the
+ * rule, e.g. "lam must be finite and >= 0, got -5" ("" before any failure). Valid until the next
+ * call on the same thread. */
+REGPEN_API const char* regpen_last_error(void);
+
 /* Checks a penalty's kind, parameters and factors (invalid_argument, invalid_lambda,
  * invalid_penalty_factor, in that order). Every other call runs the same checks first. */
 REGPEN_API int regpen_validate_penalty(const regpen_penalty* penalty);
 
-/* value(w): the penalty's value, correctly rounded reductions then the spec's IEEE steps. */
+/* value(w): RN(sum of f_i * (c1 * |w_i| + c2 * w_i^2)), the exact value rounded once. */
 REGPEN_API int regpen_value_f64(const regpen_penalty* penalty, const double* w, size_t n,
                                 ptrdiff_t stride, double* out);
 REGPEN_API int regpen_value_f32(const regpen_penalty* penalty, const float* w, size_t n,
                                 ptrdiff_t stride, float* out);
+
+/* The seed helper l1_regularization(weights, lambda): L1(lambda).value(weights), in the dtype of
+ * the weights (a float32 array gives a float32 result; lambda is rounded once to binary32). */
+REGPEN_API int regpen_l1_regularization_f64(const double* w, size_t n, ptrdiff_t stride,
+                                            double lambda, double* out);
+REGPEN_API int regpen_l1_regularization_f32(const float* w, size_t n, ptrdiff_t stride,
+                                            double lambda, float* out);
 
 /* gradient(w) into out[0..n). */
 REGPEN_API int regpen_gradient_f64(const regpen_penalty* penalty, const double* w, size_t n,
@@ -80,7 +96,7 @@ REGPEN_API int regpen_prox_f64(const regpen_penalty* penalty, const double* w, s
 REGPEN_API int regpen_prox_f32(const regpen_penalty* penalty, const float* w, size_t n,
                                ptrdiff_t stride, double step, float* out);
 
-/* loss(y_true, y_pred, w): mean squared error plus value(w). */
+/* loss(y_true, y_pred, w): RN(sum (y_i - p_i)^2 / n + the value's sum), exact inside. */
 REGPEN_API int regpen_loss_f64(const regpen_penalty* penalty, const double* y_true, size_t n_true,
                                ptrdiff_t stride_true, const double* y_pred, size_t n_pred,
                                ptrdiff_t stride_pred, const double* w, size_t n_w,

@@ -84,34 +84,96 @@ void ExactSum::normalize() {
   pending_ = 0;
 }
 
-bool ExactSum::bit(int64_t index) const {
-  if (index < 0) return false;
+WideInt::WideInt(ExactSum& sum) {
+  sum.normalize();
+  static_assert(ExactSum::kDigits <= kDigits);
+  clear();
+  for (int k = 0; k < ExactSum::kDigits; ++k) digits_[k] = static_cast<uint32_t>(sum.digits_[k]);
+}
+
+void WideInt::clear() { std::memset(digits_, 0, sizeof digits_); }
+
+bool WideInt::is_zero() const {
+  for (uint32_t d : digits_)
+    if (d != 0) return false;
+  return true;
+}
+
+void WideInt::multiply(uint64_t m) {
+  unsigned __int128 carry = 0;
+  for (uint32_t& d : digits_) {
+    const unsigned __int128 v = static_cast<unsigned __int128>(d) * m + carry;
+    d = static_cast<uint32_t>(v);
+    carry = v >> 32;
+  }
+}
+
+void WideInt::shift_left(int bits) {
+  const int words = bits >> 5, shift = bits & 31;
+  for (int k = kDigits - 1; k >= 0; --k) {
+    const int from = k - words;
+    const uint64_t hi = from >= 0 ? digits_[from] : 0;
+    const uint64_t lo = from >= 1 ? digits_[from - 1] : 0;
+    digits_[k] = static_cast<uint32_t>(((hi << 32 | lo) << shift) >> 32);
+  }
+}
+
+void WideInt::add(const WideInt& other) {
+  uint64_t carry = 0;
+  for (int k = 0; k < kDigits; ++k) {
+    const uint64_t v = uint64_t{digits_[k]} + other.digits_[k] + carry;
+    digits_[k] = static_cast<uint32_t>(v);
+    carry = v >> 32;
+  }
+}
+
+void WideInt::subtract(const WideInt& other) {
+  uint64_t borrow = 0;
+  for (int k = 0; k < kDigits; ++k) {
+    const uint64_t v = uint64_t{digits_[k]} - other.digits_[k] - borrow;
+    digits_[k] = static_cast<uint32_t>(v);
+    borrow = (v >> 32) != 0 ? 1 : 0;
+  }
+}
+
+uint64_t WideInt::divide(uint64_t d) {
+  unsigned __int128 rem = 0;
+  for (int k = kDigits - 1; k >= 0; --k) {
+    const unsigned __int128 v = rem << 32 | digits_[k];
+    digits_[k] = static_cast<uint32_t>(v / d);
+    rem = v % d;
+  }
+  return static_cast<uint64_t>(rem);
+}
+
+bool WideInt::bit(int64_t index) const {
+  if (index < 0 || index >= int64_t{32} * kDigits) return false;
   return (digits_[index >> 5] >> (index & 31)) & 1u;
 }
 
-bool ExactSum::any_below(int64_t index) const {
+bool WideInt::any_below(int64_t index) const {
   if (index <= 0) return false;
   const int64_t digit = index >> 5;
   for (int64_t k = 0; k < digit; ++k)
     if (digits_[k] != 0) return true;
   const int bits = static_cast<int>(index & 31);
-  return bits != 0 && (digits_[digit] & ((uint64_t{1} << bits) - 1)) != 0;
+  return bits != 0 && (digits_[digit] & ((uint32_t{1} << bits) - 1)) != 0;
 }
 
-// Rounds to `precision` significant bits with `min_exp` the exponent of the smallest subnormal.
-double ExactSum::round_to(int precision, int min_exp) {
-  normalize();
+double WideInt::round_to(int precision, int min_exp, int64_t unit_exp, bool inexact) const {
   int top = kDigits - 1;
   while (top >= 0 && digits_[top] == 0) --top;
+  // A zero integer part with a remainder is a positive value below 2^unit_exp, far below the
+  // smallest subnormal: it rounds to +0 (unit_exp < min_exp - 1 for every caller).
   if (top < 0) return 0.0;
-  const int64_t msb = int64_t{32} * top + (63 - __builtin_clzll(digits_[top]));
-  int64_t ulp_exp = msb + kLowExp - (precision - 1);
+  const int64_t msb = int64_t{32} * top + (31 - __builtin_clz(digits_[top]));
+  int64_t ulp_exp = msb + unit_exp - (precision - 1);
   if (ulp_exp < min_exp) ulp_exp = min_exp;
-  const int64_t ulp_bit = ulp_exp - kLowExp;  // always > 0 because kLowExp < min_exp
+  const int64_t ulp_bit = ulp_exp - unit_exp;  // > 0: unit_exp is below every min_exp
   uint64_t m = 0;
   for (int64_t i = msb; i >= ulp_bit; --i) m = (m << 1) | (bit(i) ? 1u : 0u);
   const bool round = bit(ulp_bit - 1);
-  const bool sticky = any_below(ulp_bit - 1);
+  const bool sticky = inexact || any_below(ulp_bit - 1);
   if (round && (sticky || (m & 1u))) ++m;
   // m <= 2^precision is exact in binary64; ldexp overflows to +inf exactly when the rounded
   // value reaches 2^1024, and a huge ulp_exp saturates the same way.
@@ -119,10 +181,12 @@ double ExactSum::round_to(int precision, int min_exp) {
   return std::ldexp(static_cast<double>(m), e);
 }
 
-double ExactSum::round_f64() { return round_to(53, -1074); }
+double ExactSum::round_f64() { return WideInt(*this).round_to(53, -1074, kLowExp, false); }
 
 // The binary32 result is rounded once from the exact sum; the binary64 value m * 2^e below is
 // already a binary32 number or at least 2^128, so the conversion only maps the latter to +inf.
-float ExactSum::round_f32() { return static_cast<float>(round_to(24, -149)); }
+float ExactSum::round_f32() {
+  return static_cast<float>(WideInt(*this).round_to(24, -149, kLowExp, false));
+}
 
 }  // namespace regpen::detail

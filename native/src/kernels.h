@@ -2,7 +2,7 @@
 //
 // Each ISA file (kernels_portable.cc, kernels_avx2.cc, kernels_avx512.cc) fills one Kernels table;
 // dispatch.cc picks the best table the CPU supports. Every kernel returns the same bits on every
-// ISA: the reductions only feed the correctly rounded finish in sum2.cc, and the elementwise
+// ISA: the reductions only feed the correctly rounded finish in sums.cc, and the elementwise
 // kernels are sequences of single IEEE operations with no contraction.
 #ifndef REGPEN_KERNELS_H
 #define REGPEN_KERNELS_H
@@ -15,7 +15,7 @@ namespace regpen::detail {
 // The state of a many-lane Sum2 accumulation (Ogita, Rump and Oishi): lane j holds an
 // approximate sum s[j] and a running sum c[j] of the error terms of every TwoSum (and TwoProd)
 // that updated s[j]. `per_lane` counts the terms each lane has received, padding included; the
-// error bound in sum2.cc needs it.
+// error bound in sums.cc needs it.
 struct LaneSums {
   static constexpr int kMaxLanes = 64;
   double s[kMaxLanes];

@@ -20,6 +20,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "kernels.h"
 #include "regpen.h"
@@ -306,6 +307,14 @@ constexpr SumKernels<T> make_sum_kernels() {
 // The elementwise operations, written as branch-free selects so that the compiler vectorizes
 // them for the file's ISA. Each line is one IEEE step of spec section 3; no step is fused.
 
+// Spec 2.0 B: every NaN written is the positive quiet NaN, whatever the input's sign and payload
+// or the hardware's default NaN (x86 makes 0xfff8... for 0 * inf). A select on an isnan mask,
+// which the compiler vectorizes as a compare and a blend.
+template <class T>
+inline T canonical(T x) {
+  return x != x ? std::numeric_limits<T>::quiet_NaN() : x;
+}
+
 // The L1 subgradient: c if w > 0, -c if w < 0, +0 if w is a zero, NaN if w is NaN.
 template <class T>
 inline T l1_gradient(T c, T w) {
@@ -328,25 +337,25 @@ void gradient(const ElementCoefficients<T>& k, const T* w, const double* f, size
   switch (k.kind) {
     case REGPEN_L1:
       if (f == nullptr) {
-        for (size_t i = 0; i < n; ++i) out[i] = l1_gradient(a, w[i]);
+        for (size_t i = 0; i < n; ++i) out[i] = canonical(l1_gradient(a, w[i]));
       } else {
-        for (size_t i = 0; i < n; ++i) out[i] = l1_gradient(T(a * static_cast<T>(f[i])), w[i]);
+        for (size_t i = 0; i < n; ++i) out[i] = canonical(l1_gradient(T(a * static_cast<T>(f[i])), w[i]));
       }
       break;
     case REGPEN_L2:
       if (f == nullptr) {
-        for (size_t i = 0; i < n; ++i) out[i] = b * w[i];
+        for (size_t i = 0; i < n; ++i) out[i] = canonical(b * w[i]);
       } else {
-        for (size_t i = 0; i < n; ++i) out[i] = T(b * static_cast<T>(f[i])) * w[i];
+        for (size_t i = 0; i < n; ++i) out[i] = canonical(T(b * static_cast<T>(f[i])) * w[i]);
       }
       break;
     default:
       if (f == nullptr) {
-        for (size_t i = 0; i < n; ++i) out[i] = l1_gradient(a, w[i]) + T(b * w[i]);
+        for (size_t i = 0; i < n; ++i) out[i] = canonical(l1_gradient(a, w[i]) + T(b * w[i]));
       } else {
         for (size_t i = 0; i < n; ++i) {
           const T fi = static_cast<T>(f[i]);
-          out[i] = l1_gradient(T(a * fi), w[i]) + T(T(b * fi) * w[i]);
+          out[i] = canonical(l1_gradient(T(a * fi), w[i]) + T(T(b * fi) * w[i]));
         }
       }
       break;
@@ -359,28 +368,28 @@ void prox(const ElementCoefficients<T>& k, const T* w, const double* f, size_t n
   switch (k.kind) {
     case REGPEN_L1:
       if (f == nullptr) {
-        for (size_t i = 0; i < n; ++i) out[i] = soft_threshold(w[i], a);
+        for (size_t i = 0; i < n; ++i) out[i] = canonical(soft_threshold(w[i], a));
       } else {
-        for (size_t i = 0; i < n; ++i) out[i] = soft_threshold(w[i], T(a * static_cast<T>(f[i])));
+        for (size_t i = 0; i < n; ++i) out[i] = canonical(soft_threshold(w[i], T(a * static_cast<T>(f[i]))));
       }
       break;
     case REGPEN_L2: {
       if (f == nullptr) {
         const T d = T(1) + b;
-        for (size_t i = 0; i < n; ++i) out[i] = w[i] / d;
+        for (size_t i = 0; i < n; ++i) out[i] = canonical(w[i] / d);
       } else {
-        for (size_t i = 0; i < n; ++i) out[i] = w[i] / T(T(1) + T(b * static_cast<T>(f[i])));
+        for (size_t i = 0; i < n; ++i) out[i] = canonical(w[i] / T(T(1) + T(b * static_cast<T>(f[i]))));
       }
       break;
     }
     default: {
       if (f == nullptr) {
         const T d = T(1) + b;
-        for (size_t i = 0; i < n; ++i) out[i] = soft_threshold(w[i], a) / d;
+        for (size_t i = 0; i < n; ++i) out[i] = canonical(soft_threshold(w[i], a) / d);
       } else {
         for (size_t i = 0; i < n; ++i) {
           const T fi = static_cast<T>(f[i]);
-          out[i] = soft_threshold(w[i], T(a * fi)) / T(T(1) + T(b * fi));
+          out[i] = canonical(soft_threshold(w[i], T(a * fi)) / T(T(1) + T(b * fi)));
         }
       }
       break;

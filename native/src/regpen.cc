@@ -3,6 +3,7 @@
 //
 // Nothing here throws (a thread that cannot start is replaced by running its work inline); every
 // entry point is noexcept, so no C++ exception can cross the extern "C" boundary.
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 
@@ -14,32 +15,90 @@
 namespace regpen::detail {
 namespace {
 
+// The message of the last failed call on this thread (regpen_last_error): the parameter, the
+// value and the rule. Fixed-size, so that reporting an error never allocates.
+thread_local char g_last_error[256] = "";
+
+// Formats into g_last_error and returns status. %g-style numbers are written by std::to_chars in
+// their shortest round-trip form (the form Python's repr prints).
+struct Message {
+  char* at = g_last_error;
+  char* end = g_last_error + sizeof g_last_error - 1;
+  Message& text(const char* s) {
+    while (*s != '\0' && at < end) *at++ = *s++;
+    *at = '\0';
+    return *this;
+  }
+  Message& number(double x) {
+    if (std::isnan(x)) return text("nan");
+    if (std::isinf(x)) return text(x > 0 ? "inf" : "-inf");
+    const auto r = std::to_chars(at, end, x);
+    if (r.ec == std::errc()) at = r.ptr;
+    *at = '\0';
+    return *this;
+  }
+  Message& integer(long long x) {
+    const auto r = std::to_chars(at, end, x);
+    if (r.ec == std::errc()) at = r.ptr;
+    *at = '\0';
+    return *this;
+  }
+  Message& size(size_t x) {
+    const auto r = std::to_chars(at, end, static_cast<unsigned long long>(x));
+    if (r.ec == std::errc()) at = r.ptr;
+    *at = '\0';
+    return *this;
+  }
+};
+
+Message fail() {
+  g_last_error[0] = '\0';
+  return Message{};
+}
+
+int fail_parameter(int status, const char* name, double value) {
+  fail().text(name).text(" must be finite and >= 0, got ").number(value);
+  return status;
+}
+
 bool valid_parameter(double p) { return std::isfinite(p) && p >= 0.0; }
 
 // Kind, parameters and factors, in the order of spec section 4; *factor_max receives the largest
 // factor (0 without factors).
 int check_penalty(const regpen_penalty* p, double* factor_max = nullptr) {
-  if (p == nullptr) return REGPEN_E_INVALID_ARGUMENT;
+  if (p == nullptr) {
+    fail().text("penalty is NULL");
+    return REGPEN_E_INVALID_ARGUMENT;
+  }
   switch (p->kind) {
     case REGPEN_L1:
-      if (!valid_parameter(p->l1)) return REGPEN_E_INVALID_LAMBDA;
+      if (!valid_parameter(p->l1)) return fail_parameter(REGPEN_E_INVALID_LAMBDA, "lam", p->l1);
       break;
     case REGPEN_L2:
-      if (!valid_parameter(p->l2)) return REGPEN_E_INVALID_LAMBDA;
+      if (!valid_parameter(p->l2)) return fail_parameter(REGPEN_E_INVALID_LAMBDA, "lam", p->l2);
       break;
     case REGPEN_ELASTIC_NET:
-      if (!valid_parameter(p->l1) || !valid_parameter(p->l2)) return REGPEN_E_INVALID_LAMBDA;
+      if (!valid_parameter(p->l1)) return fail_parameter(REGPEN_E_INVALID_LAMBDA, "l1", p->l1);
+      if (!valid_parameter(p->l2)) return fail_parameter(REGPEN_E_INVALID_LAMBDA, "l2", p->l2);
       break;
     default:
+      fail().text("penalty kind ").integer(p->kind).text(
+          " is unknown (REGPEN_L1 = 1, REGPEN_L2 = 2, REGPEN_ELASTIC_NET = 3)");
       return REGPEN_E_INVALID_ARGUMENT;
   }
   if (p->penalty_factor == nullptr) {
-    if (p->factor_len != 0) return REGPEN_E_INVALID_ARGUMENT;
+    if (p->factor_len != 0) {
+      fail().text("penalty_factor is NULL but factor_len is ").size(p->factor_len);
+      return REGPEN_E_INVALID_ARGUMENT;
+    }
   } else {
     double largest = 0.0;
     for (size_t i = 0; i < p->factor_len; ++i) {
       const double f = p->penalty_factor[i];
-      if (!valid_parameter(f)) return REGPEN_E_INVALID_PENALTY_FACTOR;
+      if (!valid_parameter(f)) {
+        fail().text("penalty_factor[").size(i).text("] must be finite and >= 0, got ").number(f);
+        return REGPEN_E_INVALID_PENALTY_FACTOR;
+      }
       largest = f > largest ? f : largest;
     }
     if (factor_max != nullptr) *factor_max = largest;
@@ -47,18 +106,37 @@ int check_penalty(const regpen_penalty* p, double* factor_max = nullptr) {
   return REGPEN_OK;
 }
 
-// A strided array is usable when it has data for n > 0 and (n - 1) * stride fits a ptrdiff_t.
+// A strided array is usable when it has data for n > 0 and every element's byte offset
+// (n - 1) * |stride| * sizeof(T) fits a ptrdiff_t. A zero stride (a broadcast) is n copies of one
+// element.
 template <class T>
-bool valid_array(const T* data, size_t n, ptrdiff_t stride) {
-  if (stride == 0) return false;
-  if (n == 0) return true;
-  if (data == nullptr) return false;
+int check_array(const char* name, const T* data, size_t n, ptrdiff_t stride) {
+  if (n == 0) return REGPEN_OK;
+  if (data == nullptr) {
+    fail().text(name).text(" is NULL with n = ").size(n);
+    return REGPEN_E_INVALID_ARGUMENT;
+  }
   const uint64_t magnitude = stride < 0 ? uint64_t(0) - uint64_t(stride) : uint64_t(stride);
-  return (n - 1) <= uint64_t(PTRDIFF_MAX) / magnitude;
+  if (magnitude != 0 && (n - 1) > uint64_t(PTRDIFF_MAX) / sizeof(T) / magnitude) {
+    fail().text(name).text(": stride ").integer(stride).text(" (elements) with n = ").size(n)
+        .text(" reaches beyond the address space ((n - 1) * |stride| * ").size(sizeof(T))
+        .text(" bytes must fit a ptrdiff_t)");
+    return REGPEN_E_INVALID_ARGUMENT;
+  }
+  return REGPEN_OK;
 }
 
-bool factors_match(const regpen_penalty* p, size_t n) {
-  return p->penalty_factor == nullptr || p->factor_len == n;
+int check_out(const void* out, bool needed) {
+  if (out != nullptr || !needed) return REGPEN_OK;
+  fail().text("out is NULL");
+  return REGPEN_E_INVALID_ARGUMENT;
+}
+
+int check_factors(const regpen_penalty* p, size_t n) {
+  if (p->penalty_factor == nullptr || p->factor_len == n) return REGPEN_OK;
+  fail().text("penalty_factor has ").size(p->factor_len).text(" entries for ").size(n)
+      .text(" weights (one factor per weight)");
+  return REGPEN_E_SHAPE_MISMATCH;
 }
 
 // A stored parameter: -0 becomes +0 (spec section 1), then one rounding to the working format.
@@ -68,30 +146,13 @@ T parameter(double p) {
 }
 
 template <class T>
-T value_of(const regpen_penalty* p, double factor_max, const T* w, size_t n, ptrdiff_t stride) {
-  const Kernels& k = active_kernels();
-  const double* f = p->penalty_factor;
-  T s1 = 0, s2 = 0;
-  switch (p->kind) {
-    case REGPEN_L1:
-      weight_sums<T>(k, w, n, stride, f, factor_max, &s1, nullptr);
-      return parameter<T>(p->l1) * s1;
-    case REGPEN_L2:
-      weight_sums<T>(k, w, n, stride, f, factor_max, nullptr, &s2);
-      return parameter<T>(p->l2) * s2;
-    default:
-      weight_sums<T>(k, w, n, stride, f, factor_max, &s1, &s2);
-      return T(parameter<T>(p->l1) * s1) + T(parameter<T>(p->l2) * s2);
-  }
-}
-
-template <class T>
 int value(const regpen_penalty* p, const T* w, size_t n, ptrdiff_t stride, T* out) noexcept {
   double factor_max = 0.0;
   if (int status = check_penalty(p, &factor_max)) return status;
-  if (out == nullptr || !valid_array(w, n, stride)) return REGPEN_E_INVALID_ARGUMENT;
-  if (!factors_match(p, n)) return REGPEN_E_SHAPE_MISMATCH;
-  *out = value_of(p, factor_max, w, n, stride);
+  if (int status = check_out(out, true)) return status;
+  if (int status = check_array("w", w, n, stride)) return status;
+  if (int status = check_factors(p, n)) return status;
+  *out = value_result<T>(active_kernels(), terms_for<T>(p, factor_max), w, n, stride);
   return REGPEN_OK;
 }
 
@@ -139,8 +200,9 @@ ElementKernel<T> prox_kernel(const Kernels& k) {
 template <class T>
 int gradient(const regpen_penalty* p, const T* w, size_t n, ptrdiff_t stride, T* out) noexcept {
   if (int status = check_penalty(p)) return status;
-  if ((out == nullptr && n > 0) || !valid_array(w, n, stride)) return REGPEN_E_INVALID_ARGUMENT;
-  if (!factors_match(p, n)) return REGPEN_E_SHAPE_MISMATCH;
+  if (int status = check_out(out, n > 0)) return status;
+  if (int status = check_array("w", w, n, stride)) return status;
+  if (int status = check_factors(p, n)) return status;
   // a = lam of the L1 part; b = fl(2 * lam) of the L2 part.
   const ElementCoefficients<T> c{p->kind, parameter<T>(p->l1), T(T(2) * parameter<T>(p->l2))};
   elementwise(gradient_kernel<T>(active_kernels()), c, w, n, stride, p->penalty_factor, out);
@@ -151,9 +213,10 @@ template <class T>
 int prox(const regpen_penalty* p, const T* w, size_t n, ptrdiff_t stride, double step,
          T* out) noexcept {
   if (int status = check_penalty(p)) return status;
-  if (!valid_parameter(step)) return REGPEN_E_INVALID_STEP;
-  if ((out == nullptr && n > 0) || !valid_array(w, n, stride)) return REGPEN_E_INVALID_ARGUMENT;
-  if (!factors_match(p, n)) return REGPEN_E_SHAPE_MISMATCH;
+  if (!valid_parameter(step)) return fail_parameter(REGPEN_E_INVALID_STEP, "step", step);
+  if (int status = check_out(out, n > 0)) return status;
+  if (int status = check_array("w", w, n, stride)) return status;
+  if (int status = check_factors(p, n)) return status;
   const T s = parameter<T>(step);
   // a = t = fl(step * lam) of the L1 part; b = k = fl(step * fl(2 * lam)) of the L2 part.
   const ElementCoefficients<T> c{p->kind, T(s * parameter<T>(p->l1)),
@@ -168,14 +231,22 @@ int loss(const regpen_penalty* p, const T* y, size_t n_true, ptrdiff_t stride_tr
          T* out) noexcept {
   double factor_max = 0.0;
   if (int status = check_penalty(p, &factor_max)) return status;
-  if (out == nullptr || !valid_array(y, n_true, stride_true) ||
-      !valid_array(q, n_pred, stride_pred) || !valid_array(w, n_w, stride_w))
-    return REGPEN_E_INVALID_ARGUMENT;
-  if (n_true != n_pred || !factors_match(p, n_w)) return REGPEN_E_SHAPE_MISMATCH;
-  if (n_true == 0) return REGPEN_E_EMPTY_INPUT;
-  const T sse = residual_square_sum<T>(active_kernels(), y, stride_true, q, stride_pred, n_true);
-  const T mse = sse / static_cast<T>(n_true);
-  *out = mse + value_of(p, factor_max, w, n_w, stride_w);
+  if (int status = check_out(out, true)) return status;
+  if (int status = check_array("y_true", y, n_true, stride_true)) return status;
+  if (int status = check_array("y_pred", q, n_pred, stride_pred)) return status;
+  if (int status = check_array("w", w, n_w, stride_w)) return status;
+  if (n_true != n_pred) {
+    fail().text("y_true has ").size(n_true).text(" elements but y_pred has ").size(n_pred)
+        .text(" (they must have the same length)");
+    return REGPEN_E_SHAPE_MISMATCH;
+  }
+  if (n_true == 0) {
+    fail().text("y_true and y_pred are empty (the mean squared error needs n > 0)");
+    return REGPEN_E_EMPTY_INPUT;
+  }
+  if (int status = check_factors(p, n_w)) return status;
+  *out = loss_result<T>(active_kernels(), terms_for<T>(p, factor_max), y, stride_true, q,
+                        stride_pred, n_true, w, n_w, stride_w);
   return REGPEN_OK;
 }
 
@@ -203,8 +274,21 @@ REGPEN_API const char* regpen_strerror(int status) {
   }
 }
 
+REGPEN_API const char* regpen_last_error(void) { return g_last_error; }
+
 REGPEN_API int regpen_validate_penalty(const regpen_penalty* penalty) {
   return check_penalty(penalty);
+}
+
+REGPEN_API int regpen_l1_regularization_f64(const double* w, size_t n, ptrdiff_t stride,
+                                            double lambda, double* out) {
+  const regpen_penalty p{REGPEN_L1, lambda, 0.0, nullptr, 0};
+  return value(&p, w, n, stride, out);
+}
+REGPEN_API int regpen_l1_regularization_f32(const float* w, size_t n, ptrdiff_t stride,
+                                            double lambda, float* out) {
+  const regpen_penalty p{REGPEN_L1, lambda, 0.0, nullptr, 0};
+  return value(&p, w, n, stride, out);
 }
 
 REGPEN_API int regpen_value_f64(const regpen_penalty* p, const double* w, size_t n,

@@ -24,7 +24,7 @@ TEST(Abi, StrerrorNamesEverySpecCode) {
                          "invalid_argument"};
   for (int code = 0; code <= 8; ++code) EXPECT_EQ(std::string(regpen_strerror(code)), names[code]);
   EXPECT_EQ(std::string(regpen_strerror(42)), "unknown");
-  EXPECT_EQ(std::string(regpen_version()), "1.0.0");
+  EXPECT_EQ(std::string(regpen_version()), "2.0.0");
 }
 
 TEST(Abi, PenaltyChecksInSpecOrder) {
@@ -56,8 +56,17 @@ TEST(Abi, ArgumentsAndShapes) {
   regpen_penalty p{REGPEN_L1, 0.5, 0.0, nullptr, 0};
   EXPECT_EQ(regpen_value_f64(&p, nullptr, 3, 1, out), REGPEN_E_INVALID_ARGUMENT);
   EXPECT_EQ(regpen_value_f64(&p, w, 3, 1, nullptr), REGPEN_E_INVALID_ARGUMENT);
-  EXPECT_EQ(regpen_value_f64(&p, w, 3, 0, out), REGPEN_E_INVALID_ARGUMENT);
   EXPECT_EQ(regpen_value_f64(&p, w, 3, PTRDIFF_MAX, out), REGPEN_E_INVALID_ARGUMENT);
+  // The stride is checked in bytes: 2^61 elements of 8 bytes fit no address space, although
+  // (n - 1) * 2^61 fits a ptrdiff_t (issue 12: this read w[0] twice and returned 1.0).
+  EXPECT_EQ(regpen_value_f64(&p, w, 2, ptrdiff_t{1} << 61, out), REGPEN_E_INVALID_ARGUMENT);
+  EXPECT_EQ(regpen_value_f64(&p, w, 2, -(ptrdiff_t{1} << 61), out), REGPEN_E_INVALID_ARGUMENT);
+  const float wf[] = {1.0f};
+  float of = 0;
+  EXPECT_EQ(regpen_value_f32(&p, wf, 2, ptrdiff_t{1} << 62, &of), REGPEN_E_INVALID_ARGUMENT);
+  // A zero stride is a broadcast: n copies of one element (numpy's broadcast_to).
+  ASSERT_EQ(regpen_value_f64(&p, w, 3, 0, out), REGPEN_OK);
+  EXPECT_EQ(out[0], 1.5);
   EXPECT_EQ(regpen_value_f64(&p, nullptr, 0, 1, out), REGPEN_OK);
   EXPECT_TRUE(same_bits(out[0], 0.0));
   const double f[] = {1.0, 1.0};
@@ -81,8 +90,10 @@ TEST(Abi, LossChecks) {
   const double f[] = {1.0, 1.0};
   p.penalty_factor = f;
   p.factor_len = 2;
-  // A factor/weight mismatch is a shape error, reported before the empty input.
-  EXPECT_EQ(regpen_loss_f32(&p, y, 0, 1, q, 0, 1, w, 1, 1, &out), REGPEN_E_SHAPE_MISMATCH);
+  // Spec 2.0 D: lengths of y, then n > 0, then factors against w.
+  EXPECT_EQ(regpen_loss_f32(&p, y, 0, 1, q, 0, 1, w, 1, 1, &out), REGPEN_E_EMPTY_INPUT);
+  EXPECT_EQ(regpen_loss_f32(&p, y, 2, 1, q, 1, 1, w, 1, 1, &out), REGPEN_E_SHAPE_MISMATCH);
+  EXPECT_EQ(regpen_loss_f32(&p, y, 2, 1, q, 2, 1, w, 1, 1, &out), REGPEN_E_SHAPE_MISMATCH);
   p.penalty_factor = nullptr;
   p.factor_len = 0;
   ASSERT_EQ(regpen_loss_f32(&p, y, 2, 1, q, 2, 1, w, 1, 1, &out), REGPEN_OK);
@@ -90,12 +101,58 @@ TEST(Abi, LossChecks) {
   EXPECT_EQ(out, 0.125f + 0.5f);
 }
 
+// Every failure leaves a message naming the parameter, the value and the rule.
+TEST(Abi, LastErrorNamesParameterValueAndRule) {
+  const double w[] = {1.0, 2.0};
+  double out[2];
+  auto message = [] { return std::string(regpen_last_error()); };
+  regpen_penalty l1{REGPEN_L1, -5.0, 0.0, nullptr, 0};
+  EXPECT_EQ(regpen_value_f64(&l1, w, 2, 1, out), REGPEN_E_INVALID_LAMBDA);
+  EXPECT_EQ(message(), "lam must be finite and >= 0, got -5");
+  regpen_penalty en{REGPEN_ELASTIC_NET, 0.1, kNaN, nullptr, 0};
+  EXPECT_EQ(regpen_gradient_f64(&en, w, 2, 1, out), REGPEN_E_INVALID_LAMBDA);
+  EXPECT_EQ(message(), "l2 must be finite and >= 0, got nan");
+  const double f[] = {1.0, -0.5};
+  regpen_penalty factored{REGPEN_L2, 0.0, 1.0, f, 2};
+  EXPECT_EQ(regpen_value_f64(&factored, w, 2, 1, out), REGPEN_E_INVALID_PENALTY_FACTOR);
+  EXPECT_EQ(message(), "penalty_factor[1] must be finite and >= 0, got -0.5");
+  factored.factor_len = 1;
+  EXPECT_EQ(regpen_value_f64(&factored, w, 2, 1, out), REGPEN_E_SHAPE_MISMATCH);
+  EXPECT_EQ(message(), "penalty_factor has 1 entries for 2 weights (one factor per weight)");
+  regpen_penalty ok{REGPEN_L1, 0.1, 0.0, nullptr, 0};
+  EXPECT_EQ(regpen_prox_f64(&ok, w, 2, 1, -kInf, out), REGPEN_E_INVALID_STEP);
+  EXPECT_EQ(message(), "step must be finite and >= 0, got -inf");
+  EXPECT_EQ(regpen_value_f64(&ok, w, 2, ptrdiff_t{1} << 61, out), REGPEN_E_INVALID_ARGUMENT);
+  EXPECT_NE(message().find("w: stride 2305843009213693952"), std::string::npos) << message();
+  EXPECT_EQ(regpen_loss_f64(&ok, w, 2, 1, w, 1, 1, w, 2, 1, out), REGPEN_E_SHAPE_MISMATCH);
+  EXPECT_EQ(message(), "y_true has 2 elements but y_pred has 1 (they must have the same length)");
+  regpen_penalty unknown{9, 0.1, 0.1, nullptr, 0};
+  EXPECT_EQ(regpen_validate_penalty(&unknown), REGPEN_E_INVALID_ARGUMENT);
+  EXPECT_NE(message().find("penalty kind 9 is unknown"), std::string::npos) << message();
+}
+
+// The seed helper is L1(lambda).value(w) in w's dtype: lambda rounded once to binary32 and the
+// exact value rounded once, not fl32(lam32 * RN32(S)).
+TEST(Abi, L1RegularizationIsTheL1Value) {
+  const float w[] = {3.0f};
+  float out = 0;
+  ASSERT_EQ(regpen_l1_regularization_f32(w, 1, 1, 0.3, &out), REGPEN_OK);
+  EXPECT_EQ(out, static_cast<float>(3.0 * static_cast<double>(0.3f)));
+  const double wd[] = {0.5, -0.3, 0.0, 1.2};
+  double a = 0, b = 0;
+  regpen_penalty l1{REGPEN_L1, 0.01, 0.0, nullptr, 0};
+  ASSERT_EQ(regpen_l1_regularization_f64(wd, 4, 1, 0.01, &a), REGPEN_OK);
+  ASSERT_EQ(regpen_value_f64(&l1, wd, 4, 1, &b), REGPEN_OK);
+  EXPECT_TRUE(same_bits(a, b));
+  EXPECT_EQ(regpen_l1_regularization_f64(wd, 4, 1, -1.0, &a), REGPEN_E_INVALID_LAMBDA);
+}
+
 TEST(Abi, StridesMatchContiguousCopies) {
   std::vector<double> base(300);
   for (size_t i = 0; i < base.size(); ++i) base[i] = std::sin(static_cast<double>(i)) * 1e3;
   regpen_penalty p{REGPEN_ELASTIC_NET, 0.3, 0.2, nullptr, 0};
-  for (ptrdiff_t stride : {ptrdiff_t{2}, ptrdiff_t{-1}, ptrdiff_t{-3}}) {
-    const size_t n = base.size() / static_cast<size_t>(stride < 0 ? -stride : stride);
+  for (ptrdiff_t stride : {ptrdiff_t{2}, ptrdiff_t{-1}, ptrdiff_t{-3}, ptrdiff_t{0}}) {
+    const size_t n = stride == 0 ? 77 : base.size() / static_cast<size_t>(stride < 0 ? -stride : stride);
     const double* first = stride > 0 ? base.data() : base.data() + base.size() - 1;
     std::vector<double> copy(n);
     for (size_t i = 0; i < n; ++i) copy[i] = first[static_cast<ptrdiff_t>(i) * stride];

@@ -67,6 +67,12 @@ Results<T> run_all(const std::vector<T>& w, const std::vector<T>& y, const std::
       T v = 0;
       EXPECT_EQ(value(&p, w.data(), n, stride, &v), REGPEN_OK);
       r.values.push_back(v);
+      // The fast path (lanes, rounding test) against the exact path alone.
+      double factor_max = 0.0;
+      for (size_t i = 0; factors && i < n; ++i) factor_max = std::max(factor_max, f[i]);
+      const detail::Terms t = detail::terms_for<T>(&p, factor_max);
+      EXPECT_TRUE(same_bits(v, detail::exact_value_result<T>(t, w.data(), n, stride)))
+          << "value kind " << p.kind << " factors " << factors << " n " << n;
       EXPECT_EQ(gradient(&p, w.data(), n, stride, out.data()), REGPEN_OK);
       r.gradients.insert(r.gradients.end(), out.begin(), out.end());
       EXPECT_EQ(prox(&p, w.data(), n, stride, 0.25, out.data()), REGPEN_OK);
@@ -74,6 +80,9 @@ Results<T> run_all(const std::vector<T>& w, const std::vector<T>& y, const std::
       if (n > 0 && stride == 1) {
         EXPECT_EQ(loss(&p, y.data(), n, w.data(), n, w.data(), n, &v), REGPEN_OK);
         r.losses.push_back(v);
+        EXPECT_TRUE(same_bits(
+            v, detail::exact_loss_result<T>(t, y.data(), 1, w.data(), 1, n, w.data(), n, 1)))
+            << "loss kind " << p.kind << " factors " << factors << " n " << n;
       }
     }
   }
@@ -120,8 +129,23 @@ void compare_isa(const std::string& isa) {
 
 class EachIsa : public ::testing::TestWithParam<std::string> {};
 
-TEST_P(EachIsa, MatchesPortableFloat64) { compare_isa<double>(GetParam()); }
-TEST_P(EachIsa, MatchesPortableFloat32) { compare_isa<float>(GetParam()); }
+// Every ISA but the portable one against the portable kernels (the portable one against itself
+// would prove nothing, issue 14).
+class OtherIsa : public ::testing::TestWithParam<std::string> {};
+
+std::vector<std::string> vector_isas() {
+  std::vector<std::string> names = available_isas();
+  names.erase(std::remove(names.begin(), names.end(), "scalar"), names.end());
+  return names;
+}
+
+TEST_P(OtherIsa, MatchesPortableFloat64) { compare_isa<double>(GetParam()); }
+TEST_P(OtherIsa, MatchesPortableFloat32) { compare_isa<float>(GetParam()); }
+
+INSTANTIATE_TEST_SUITE_P(Kernels, OtherIsa, ::testing::ValuesIn(vector_isas()),
+                         [](const auto& info) { return info.param; });
+// A CPU without AVX2 has no ISA to compare with the portable kernels.
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(OtherIsa);
 
 // Factors of every character: zero, ordinary, huge, tiny (their products underflow).
 std::vector<double> random_factors(std::mt19937_64& rng, size_t n, int mix) {

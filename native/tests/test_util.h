@@ -12,10 +12,10 @@
 
 namespace regpen::test {
 
-// Bit equality as the spec defines it: any NaN matches any NaN; +0 and -0 differ.
+// Bit equality as spec 2.0 defines it: every bit, NaN included (+0 and -0 differ, and a NaN
+// matches only the same NaN; outputs are always the canonical positive quiet NaN).
 template <class T>
 bool same_bits(T a, T b) {
-  if (std::isnan(a) && std::isnan(b)) return true;
   return std::memcmp(&a, &b, sizeof(T)) == 0;
 }
 

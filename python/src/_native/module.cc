@@ -25,8 +25,17 @@ constexpr size_t kReleaseGilAbove = 1 << 15;
   throw py::error_already_set();
 }
 
+// A failed C call: the spec's code and the C library's own message (parameter, value, rule).
 void check(int status, const char* what) {
-  if (status != REGPEN_OK) raise_code(regpen_strerror(status), std::string(what) + " failed");
+  if (status != REGPEN_OK)
+    raise_code(regpen_strerror(status), std::string(what) + ": " + regpen_last_error());
+}
+
+// The reference's own coercion functions (regpen._arrays), looked up once: the bindings convert
+// and reject exactly what the reference does (integers become float64; bool, strings, float16,
+// complex, object and None are invalid_dtype).
+py::handle arrays_function(const char* name) {
+  return py::object(py::module_::import("regpen._arrays").attr(name)).release();
 }
 
 enum class Dtype { kFloat64, kFloat32 };
@@ -42,11 +51,16 @@ struct View {
   py::array shape_source;  // the array as given (after conversion), whose shape results keep
 };
 
-// Lists, tuples and Python numbers follow the reference's dtype rules (float64, or an error).
+// Anything but a native-order float32/float64 array goes through the reference's conversion:
+// lists, numbers, integer arrays (to float64), other byte orders; or its invalid_dtype error.
 py::array converted(py::handle obj, const char* name) {
-  static const py::handle as_float_array =
-      py::object(py::module_::import("regpen._arrays").attr("as_float_array")).release();
+  static const py::handle as_float_array = arrays_function("as_float_array");
   return py::reinterpret_steal<py::array>(as_float_array(obj, name).release());
+}
+
+bool native_float(const py::array& array) {
+  const py::dtype dt = array.dtype();
+  return dt.kind() == 'f' && (dt.itemsize() == 8 || dt.itemsize() == 4) && dt.byteorder() != '>';
 }
 
 View view_of(py::handle obj, const char* name) {
@@ -54,18 +68,21 @@ View view_of(py::handle obj, const char* name) {
   py::array array = py::isinstance<py::array>(obj) ? py::reinterpret_borrow<py::array>(obj)
                                                    : converted(obj, name);
   const py::dtype dt = array.dtype();
-  const char kind = dt.kind();
-  const ssize_t size = dt.itemsize();
-  if (kind != 'f' || (size != 8 && size != 4))
-    raise_code("invalid_dtype", std::string(name) + " must have dtype float32 or float64");
-  const Dtype dtype = size == 8 ? Dtype::kFloat64 : Dtype::kFloat32;
-  if (dt.byteorder() == '>') {
-    // A byte-swapped array: convert to native order (values unchanged).
+  if (dt.kind() == 'f' && (dt.itemsize() == 8 || dt.itemsize() == 4) && dt.byteorder() == '>') {
+    // Another byte order is only a layout (spec 2.0 E): the same values in native order.
     array = py::reinterpret_steal<py::array>(
         array.attr("astype")(dt.attr("newbyteorder")("=")).release());
   }
+  if (!native_float(array)) {
+    array = converted(array, name);
+    if (!native_float(array))  // the reference returned something else: a defect there
+      raise_code("invalid_dtype", std::string(name) + " must have dtype float32 or float64");
+  }
+  const ssize_t size = array.dtype().itemsize();
+  const Dtype dtype = size == 8 ? Dtype::kFloat64 : Dtype::kFloat32;
   const size_t n = static_cast<size_t>(array.size());
-  if (array.ndim() == 1 && array.strides(0) % size == 0 && array.strides(0) != 0)
+  // One dimension with any stride (negative, or zero for a broadcast) is walked in place.
+  if (array.ndim() == 1 && array.strides(0) % size == 0)
     return {array.data(), n, array.strides(0) / size, dtype, array, array};
   if (array.ndim() == 0 || (array.flags() & py::array::c_style) != 0)
     return {array.data(), n, 1, dtype, array, array};
@@ -74,12 +91,20 @@ View view_of(py::handle obj, const char* name) {
   return {copy.data(), n, 1, dtype, copy, array};
 }
 
-// The C ABI penalty of a Python penalty object (.kind, .l1, .l2, .penalty_factor); `keep` owns
-// the factor array for the duration of the call.
+// The C ABI penalty of a Python penalty object (.kind, .l1, .l2, .penalty_factor: the attributes
+// the reference itself computes with); `keep` owns the factor array for the duration of the call.
 struct Penalty {
   regpen_penalty c;
   py::object keep;
 };
+
+// A real number as binary64 through the reference's rule (regpen._arrays.as_parameter: bool,
+// strings and other non-reals are invalid_dtype); a Python float is taken as it is.
+double real_parameter(py::handle value, const char* name) {
+  if (PyFloat_CheckExact(value.ptr())) return PyFloat_AS_DOUBLE(value.ptr());
+  static const py::handle as_parameter = arrays_function("as_parameter");
+  return py::cast<double>(as_parameter(value, name));
+}
 
 // Attribute names, created once: looking up an interned string is the fast path of getattr.
 py::handle interned(const char* name) { return PyUnicode_InternFromString(name); }
@@ -98,11 +123,16 @@ Penalty penalty_of(py::handle p) {
   } else {
     raise_code("invalid_argument", "unknown penalty kind " + kind);
   }
-  out.c.l1 = py::cast<double>(p.attr(kL1));
-  out.c.l2 = py::cast<double>(p.attr(kL2));
+  out.c.l1 = real_parameter(p.attr(kL1), "l1");
+  out.c.l2 = real_parameter(p.attr(kL2), "l2");
   py::object factor = p.attr(kFactor);
   if (!factor.is_none()) {
-    auto f = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(factor);
+    // The reference stores a read-only 1-D float64 array; anything else is converted by its
+    // rules (invalid_dtype for strings, say), then checked by the C library.
+    py::array given = py::isinstance<py::array>(factor) ? py::reinterpret_borrow<py::array>(factor)
+                                                        : converted(factor, "penalty_factor");
+    if (given.dtype().kind() != 'f') given = converted(given, "penalty_factor");
+    auto f = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(given);
     if (!f) throw py::error_already_set();
     // An empty factor array still means "factors given" (a length to check), so never pass NULL.
     static const double kNoFactor = 0.0;
@@ -223,8 +253,9 @@ py::array gradient(py::handle penalty, py::handle w, py::handle out_arg) {
   return out;
 }
 
-py::array prox(py::handle penalty, py::handle w, double step, py::handle out_arg) {
+py::array prox(py::handle penalty, py::handle w, py::handle step_arg, py::handle out_arg) {
   View v = view_of(w, "w");
+  const double step = real_parameter(step_arg, "step");
   const Penalty p = penalty_of(penalty);
   py::array out = output_for(v, out_arg);
   v = safe_input(v, out);
@@ -277,6 +308,27 @@ py::object loss(py::handle y_true, py::handle y_pred, py::handle w, py::handle p
   return scalar(out, y.dtype);
 }
 
+// The seed helper: L1(lam).value(w) in w's dtype (spec 2.0 A), through the C ABI's own entry.
+// As in the reference, the penalty L1(lambda_) is built (and checked) before the weights are read.
+py::object l1_regularization(py::handle w, py::handle lam_arg) {
+  const double lam = real_parameter(lam_arg, "lam");
+  const regpen_penalty penalty{REGPEN_L1, lam, 0.0, nullptr, 0};
+  check(regpen_validate_penalty(&penalty), "l1_regularization");
+  const View v = view_of(w, "weights");
+  if (v.dtype == Dtype::kFloat64) {
+    double out = 0;
+    check(run(v.n, [&] { return regpen_l1_regularization_f64(static_cast<const double*>(v.data),
+                                                             v.n, v.stride, lam, &out); }),
+          "l1_regularization");
+    return scalar(out, v.dtype);
+  }
+  float out = 0;
+  check(run(v.n, [&] { return regpen_l1_regularization_f32(static_cast<const float*>(v.data), v.n,
+                                                           v.stride, lam, &out); }),
+        "l1_regularization");
+  return scalar(out, v.dtype);
+}
+
 void set_isa(const std::string& name) {
   if (regpen_set_isa(name.c_str()) != REGPEN_OK)
     raise_code("invalid_argument", "ISA " + name + " is unknown or not supported by this CPU");
@@ -309,6 +361,8 @@ PYBIND11_MODULE(_native, m) {
         "The proximal step at w with step size `step`: a new array, or `out` filled.");
   m.def("loss", &loss, py::arg("y_true"), py::arg("y_pred"), py::arg("w"), py::arg("penalty"),
         "Mean squared error of the predictions plus penalty.value(w) (spec computeLoss).");
+  m.def("l1_regularization", &l1_regularization, py::arg("weights"), py::arg("lambda_"),
+        "The seed helper: L1(lam).value(weights), a numpy scalar of the weights' dtype.");
   m.def("set_isa", &set_isa, py::arg("name"));
   m.def("isa", [] { return std::string(regpen_isa()); });
   m.def("available_isas", &available_isas);
@@ -323,6 +377,26 @@ PYBIND11_MODULE(_native, m) {
     auto a = contiguous_f64(w);
     py::gil_scoped_release release;
     return regpen::bench::plain_square_sum(a.data(), static_cast<size_t>(a.size()));
+  });
+  // Spec 1.0's scalar results (two roundings and more) on the same kernels: the baseline of the
+  // speed floor of spec 2.0 (value and loss within 10% at n = 1e7).
+  m.def("_bench_spec1_value", [](py::handle penalty, py::handle w) {
+    const Penalty p = penalty_of(penalty);
+    auto a = contiguous_f64(w);
+    py::gil_scoped_release release;
+    return regpen::bench::spec1_value(p.c.kind, p.c.l1, p.c.l2, a.data(),
+                                      static_cast<size_t>(a.size()));
+  });
+  m.def("_bench_spec1_loss", [](py::handle y_true, py::handle y_pred, py::handle w,
+                                py::handle penalty) {
+    const Penalty p = penalty_of(penalty);
+    auto y = contiguous_f64(y_true), q = contiguous_f64(y_pred), x = contiguous_f64(w);
+    if (y.size() != q.size() || y.size() == 0)
+      throw py::value_error("y_true and y_pred must have one non-zero length");
+    py::gil_scoped_release release;
+    return regpen::bench::spec1_loss(p.c.kind, p.c.l1, p.c.l2, y.data(), q.data(),
+                                     static_cast<size_t>(y.size()), x.data(),
+                                     static_cast<size_t>(x.size()));
   });
   m.def("_bench_read_probe", [](py::handle w) {
     auto a = contiguous_f64(w);

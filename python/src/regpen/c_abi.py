@@ -22,10 +22,21 @@ from typing import Any
 
 import numpy as np
 
-from regpen._arrays import as_float_array
+from regpen._arrays import as_float_array, as_parameter
 from regpen.errors import raise_for_code
 
-__all__ = ["ABI_REASON", "MODE", "available_isas", "gradient", "isa", "loss", "prox", "set_isa", "value"]
+__all__ = [
+    "ABI_REASON",
+    "MODE",
+    "available_isas",
+    "gradient",
+    "isa",
+    "l1_regularization",
+    "loss",
+    "prox",
+    "set_isa",
+    "value",
+]
 
 _HERE = Path(__file__).resolve().parent
 
@@ -79,6 +90,7 @@ class _Format:
         self.gradient = getattr(lib, f"regpen_gradient_{suffix}")
         self.prox = getattr(lib, f"regpen_prox_{suffix}")
         self.loss = getattr(lib, f"regpen_loss_{suffix}")
+        self.l1_regularization = getattr(lib, f"regpen_l1_regularization_{suffix}")
 
 
 _F64 = _Format(np.float64, "double", "f64")
@@ -113,30 +125,41 @@ _PLAIN_LIMIT = 256
 
 
 def _fail(status: int, what: str) -> None:
-    raise_for_code(ffi.string(lib.regpen_strerror(status)).decode(), f"{what} failed")
+    """The spec's code of a failed C call, with the C library's message (parameter, value, rule)."""
+    message = ffi.string(lib.regpen_last_error()).decode()
+    raise_for_code(ffi.string(lib.regpen_strerror(status)).decode(), f"{what}: {message}")
+
+
+def _real(value: object, name: str) -> float:
+    """A parameter or step as binary64 by the reference's rule (bool and strings are
+    `invalid_dtype`); a Python float is taken as it is."""
+    return value if type(value) is float else as_parameter(value, name)
 
 
 def _array(values: object, name: str) -> tuple[np.ndarray, _Format]:
-    """The values as a native-order float32/float64 array and its format."""
-    array = values if type(values) is np.ndarray else as_float_array(values, name)
-    if not array.dtype.isnative:
-        # A byte-swapped array: convert to native order (values unchanged), then check the dtype.
-        array = array.astype(array.dtype.newbyteorder("="))
+    """The values as a native-order float32/float64 array and its format: anything else goes
+    through the reference's conversion (lists, numbers, integer arrays to float64, other byte
+    orders), or raises its `invalid_dtype` error."""
+    array = values
+    if type(array) is np.ndarray and not array.dtype.isnative and _FORMATS.get(array.dtype.newbyteorder("=")):
+        array = array.astype(array.dtype.newbyteorder("="))  # another byte order is only a layout
+    if type(array) is not np.ndarray or _FORMATS.get(array.dtype) is None or not array.dtype.isnative:
+        array = as_float_array(values, name)
     fmt = _FORMATS.get(array.dtype)
-    if fmt is None:
+    if fmt is None or not array.dtype.isnative:  # the reference returned something else
         raise_for_code("invalid_dtype", f"{name} must have dtype float32 or float64")
     return array, fmt
 
 
 def _pointer(array: np.ndarray, fmt: _Format) -> tuple[Any, int]:
     """A pointer to the first element and the stride in elements: no copy for C-contiguous or 1-D
-    strided arrays, one contiguous copy for other layouts."""
+    strided arrays, one contiguous copy (C order) for other layouts."""
     try:
         return ffi.from_buffer(fmt.array, array), 1
     except (BufferError, ValueError, TypeError):
         pass  # not C-contiguous
     if array.ndim == 1 and array.strides[0] % array.itemsize == 0:
-        # A strided view: the C ABI walks it with its stride (possibly negative).
+        # A strided view: the C ABI walks it with its stride (negative, or 0 for a broadcast).
         return ffi.cast(fmt.pointer, array.ctypes.data), array.strides[0] // array.itemsize
     return ffi.from_buffer(fmt.array, np.ascontiguousarray(array)), 1
 
@@ -158,9 +181,18 @@ def _operand(values: object, name: str) -> tuple[np.ndarray, _Format, Any, int]:
 
 def _new_penalty(struct: Any, kind: object, l1: object, l2: object) -> Any:
     struct.kind = _KINDS.get(kind, 0)
-    struct.l1 = l1
-    struct.l2 = l2
+    struct.l1 = _real(l1, "l1")
+    struct.l2 = _real(l2, "l2")
     return struct
+
+
+def _plain_key(penalty: Any) -> tuple[Any, Any, Any] | None:
+    """The cache key of a penalty without factors whose parameters are Python floats (a bool or
+    int would compare equal to a float key and slip past the type rule)."""
+    l1, l2 = penalty.l1, penalty.l2
+    if type(l1) is float and type(l2) is float and penalty.penalty_factor is None:
+        return penalty.kind, l1, l2
+    return None
 
 
 def _penalty(penalty: Any) -> tuple[Any, Any]:
@@ -170,10 +202,12 @@ def _penalty(penalty: Any) -> tuple[Any, Any]:
     factor = penalty.penalty_factor
     kind, l1, l2 = penalty.kind, penalty.l1, penalty.l2
     if factor is None:
-        key = (kind, l1, l2)
+        key = _plain_key(penalty)
         try:
-            struct = _PLAIN.get(key)
-        except TypeError:  # an unhashable parameter: let cffi convert (or reject) it
+            struct = None if key is None else _PLAIN.get(key)
+        except TypeError:  # an unhashable kind: the C library rejects it as unknown
+            key = None
+        if key is None:
             return _new_penalty(ffi.new(_PENALTY), kind, l1, l2), None
         if struct is None:
             struct = _new_penalty(ffi.new(_PENALTY), kind, l1, l2)
@@ -182,6 +216,8 @@ def _penalty(penalty: Any) -> tuple[Any, Any]:
             _PLAIN[key] = struct
         return struct, None
     struct = _new_penalty(_SCRATCH.factored, kind, l1, l2)
+    if type(factor) is not np.ndarray or factor.dtype.kind != "f":
+        factor = as_float_array(factor, "penalty_factor")  # the reference's rules (and errors)
     factor = np.ascontiguousarray(factor, dtype=np.float64)
     # An empty factor array still means "factors given", so the pointer must not be NULL.
     keep = ffi.from_buffer(_DOUBLES, factor) if factor.size else ffi.new("double[1]")
@@ -196,7 +232,7 @@ def _inputs(penalty: Any, w: object) -> tuple[np.ndarray, _Format, Any, int, Any
     `value`) because at n = 8 every further Python call is a tenth of the whole call."""
     array, fmt, data, stride = _operand(w, "w")
     try:
-        struct = _PLAIN[penalty.kind, penalty.l1, penalty.l2] if penalty.penalty_factor is None else None
+        struct = _PLAIN[_plain_key(penalty)]
     except (KeyError, TypeError):
         struct = None
     if struct is None:
@@ -215,8 +251,7 @@ def value(penalty: Any, w: object) -> np.floating:
         fmt = _F64 if dtype is _F64.dtype else _F32 if dtype is _F32.dtype else None
         try:
             data = ffi.from_buffer(fmt.array, w)
-            if penalty.penalty_factor is None:
-                struct = _PLAIN[penalty.kind, penalty.l1, penalty.l2]
+            struct = _PLAIN[_plain_key(penalty)]
         except (AttributeError, BufferError, ValueError, TypeError, KeyError):
             struct = None
         array, stride = w, 1
@@ -264,8 +299,9 @@ def gradient(penalty: Any, w: object, out: np.ndarray | None = None) -> np.ndarr
 def prox(penalty: Any, w: object, step: float, out: np.ndarray | None = None) -> np.ndarray:
     """The proximal step at `w` with step size `step`: a new array, or `out` filled."""
     array, fmt, data, stride, struct, _keep = _inputs(penalty, w)
+    step_value = _real(step, "step")
     result, target, data, stride = _output(array, fmt, data, stride, out)
-    status = fmt.prox(struct, data, array.size, stride, float(step), target)
+    status = fmt.prox(struct, data, array.size, stride, step_value, target)
     if status:
         _fail(status, "prox")
     return result
@@ -290,6 +326,21 @@ def loss(y_true: object, y_pred: object, w: object, penalty: Any) -> np.floating
     status = fy.loss(struct, yd, y.size, ys, pd, p.size, ps, xd, x.size, xs, slot)
     if status:
         _fail(status, "loss")
+    return result[0]
+
+
+def l1_regularization(weights: object, lambda_: float) -> np.floating:
+    """The seed helper: L1(lambda_).value(weights), a numpy scalar of the weights' dtype. As in the
+    reference, the penalty is built (and checked) before the weights are read."""
+    struct = _new_penalty(ffi.new(_PENALTY), "l1", _real(lambda_, "lam"), 0.0)
+    status = lib.regpen_validate_penalty(struct)
+    if status:
+        _fail(status, "l1_regularization")
+    array, fmt, data, stride = _operand(weights, "weights")
+    result, slot = _SCRATCH.f64 if fmt is _F64 else _SCRATCH.f32
+    status = fmt.l1_regularization(data, array.size, stride, struct.l1, slot)
+    if status:
+        _fail(status, "l1_regularization")
     return result[0]
 
 
