@@ -136,6 +136,12 @@ void WideInt::subtract(const WideInt& other) {
   }
 }
 
+int WideInt::compare(const WideInt& other) const {
+  for (int k = kDigits - 1; k >= 0; --k)
+    if (digits_[k] != other.digits_[k]) return digits_[k] > other.digits_[k] ? 1 : -1;
+  return 0;
+}
+
 uint64_t WideInt::divide(uint64_t d) {
   unsigned __int128 rem = 0;
   for (int k = kDigits - 1; k >= 0; --k) {

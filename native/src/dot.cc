@@ -1,0 +1,159 @@
+// dot.cc - correctly rounded signed dot products (dot.h; proof in native/DESIGN.md, "Signed dot
+// products"): the Dot2 lanes, their proven error bound and rounding test, and the exact fallback.
+#include "dot.h"
+
+#include <cmath>
+#include <limits>
+
+#include "dot_impl.h"
+#include "kernels.h"
+#include "sums.h"
+
+namespace regpen::detail {
+namespace {
+
+constexpr double kU = 0x1p-53;
+
+inline void two_sum(double a, double b, double& s, double& e) {
+  s = a + b;
+  const double bb = s - a;
+  e = (a - (s - bb)) + (b - bb);
+}
+
+DotKernel kernel() {
+#if REGPEN_HAVE_AVX2
+  // The scalar ISA keeps the portable build (glibc's fma); AVX2 and AVX-512 CPUs have FMA.
+  if (&active_kernels() != &kPortableKernels) return dot_lanes_fma;
+#endif
+  return dot_lanes_portable;
+}
+
+}  // namespace
+
+void dot_lanes_portable(const double* a, const double* b, size_t n, DotLanes* out) {
+  dot_lanes_impl(a, b, n, out);
+}
+
+bool fast_dot(const double* a, const double* b, size_t n, double ea, double eb, double* out) {
+  DotLanes lanes;
+  kernel()(a, b, n, &lanes);
+  // The extra term is one more lane holding one product: its TwoProduct error is its c.
+  const double xp = ea * eb;
+  const double xe = std::fma(ea, eb, -xp);
+  double hi = 0.0, lo = 0.0, spread = 0.0, total = std::fabs(xp);
+  for (int k = 0; k <= kDotLanes; ++k) {
+    const double s = k < kDotLanes ? lanes.s[k] : xp;
+    const double c = k < kDotLanes ? lanes.c[k] : xe;
+    if (k < kDotLanes) total += lanes.t[k];
+    double e;
+    two_sum(hi, s, hi, e);
+    lo += e + c;
+    spread += std::fabs(e) + std::fabs(c);
+  }
+  if (!std::isfinite(hi) || !std::isfinite(lo) || !std::isfinite(spread) || !std::isfinite(total))
+    return false;
+  // DESIGN.md: each lane of m products misses at most 2.2 (m+1)^2 u^2 sum|p| of its error sum;
+  // combining the lanes at most 2 (2L+2) u spread; underflowed TwoProduct errors n+1 times
+  // 2^-1075; the factor 3 (for 2.2) and the extra 2^-1074s absorb this bound's own roundings.
+  const double m = static_cast<double>(n / kDotLanes + 2);
+  const double bound = 3.0 * (m * m) * total * kU * kU +
+                       2.0 * (2.0 * kDotLanes + 4.0) * kU * spread +
+                       (static_cast<double>(n) + 8.0) * 0x1p-1074;
+  two_sum(hi, lo, hi, lo);
+  const bool negative = hi < 0.0;
+  const Approx approx{negative ? -hi : hi, negative ? -lo : lo, bound};
+  double r;
+  if (!round_approx(approx, &r)) return false;
+  *out = negative ? -r : r;
+  return true;
+}
+
+double dot(const double* a, const double* b, size_t n, double ea, double eb) {
+  double r;
+  if (fast_dot(a, b, n, ea, eb, &r)) return r;
+  return exact_dot(a, b, n, ea, eb);
+}
+
+double exact_dot(const double* a, const double* b, size_t n, double ea, double eb) {
+  // An all-zero product list (a zero residual, say) is +0 without the accumulator.
+  bool zero = ea == 0.0 || eb == 0.0;
+  for (size_t i = 0; zero && i < n; ++i) zero = a[i] == 0.0 || b[i] == 0.0;
+  if (zero && std::isfinite(ea) && std::isfinite(eb)) {
+    bool finite = true;
+    for (size_t i = 0; finite && i < n; ++i) finite = std::isfinite(a[i]) && std::isfinite(b[i]);
+    if (finite) return 0.0;
+  }
+  SignedExact sum;
+  for (size_t i = 0; i < n; ++i) sum.add(1, a[i], b[i]);
+  sum.add(1, ea, eb);
+  return sum.round();
+}
+
+bool SignedExact::note(int sign, double a, double b, double c) {
+  if (std::isnan(a) || std::isnan(b) || std::isnan(c)) {
+    nan_ = true;
+    return false;
+  }
+  const bool inf = std::isinf(a) || std::isinf(b) || std::isinf(c);
+  if (!inf) return a != 0.0 && b != 0.0 && c != 0.0;
+  if (a == 0.0 || b == 0.0 || c == 0.0) {
+    nan_ = true;
+    return false;
+  }
+  const bool negative = (sign < 0) != ((a < 0) != ((b < 0) != (c < 0)));
+  (negative ? ninf_ : pinf_) = true;
+  return false;
+}
+
+void SignedExact::add(int sign, double a) { add(sign, a, 1.0, 1.0); }
+void SignedExact::add(int sign, double a, double b) { add(sign, a, b, 1.0); }
+void SignedExact::add(int sign, double a, double b, double c) {
+  if (!note(sign, a, b, c)) return;
+  const bool negative = (sign < 0) != ((a < 0) != ((b < 0) != (c < 0)));
+  ExactSum& to = negative ? neg : pos;
+  if (c == 1.0 || c == -1.0) {
+    if (b == 1.0 || b == -1.0) {
+      to.add(std::fabs(a));
+    } else {
+      to.add_product(std::fabs(a), std::fabs(b));
+    }
+  } else {
+    to.add_product3(std::fabs(a), std::fabs(b), std::fabs(c));
+  }
+}
+
+bool SignedExact::special(double* value) const {
+  if (nan_ || (pinf_ && ninf_)) {
+    *value = std::numeric_limits<double>::quiet_NaN();
+    return true;
+  }
+  if (pinf_ || ninf_) {
+    *value = pinf_ ? std::numeric_limits<double>::infinity()
+                   : -std::numeric_limits<double>::infinity();
+    return true;
+  }
+  return false;
+}
+
+double SignedExact::round(uint64_t mul, uint64_t div) {
+  double v;
+  if (special(&v)) return v;
+  WideInt p(pos), n(neg);
+  if (mul != 1) {
+    p.multiply(mul);
+    n.multiply(mul);
+  }
+  return round_difference(p, n, ExactSum::kLowExp, div);
+}
+
+double round_difference(WideInt& p, WideInt& n, int64_t unit, uint64_t div) {
+  const int order = p.compare(n);
+  if (order == 0) return 0.0;
+  WideInt& big = order > 0 ? p : n;
+  big.subtract(order > 0 ? n : p);
+  const bool inexact = big.divide(div) != 0;
+  const double r = big.round_to(53, -1074, unit, inexact);
+  return order > 0 ? r : -r;
+}
+
+}  // namespace regpen::detail
