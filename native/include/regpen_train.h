@@ -47,12 +47,18 @@ REGPEN_API int regpen_fit_f64(const regpen_penalty* penalty, const double* x, si
 
 /* A regularization path (SPEC 7.8) over given strengths s_k, the penalty being P(1) of the scaled
  * family (P(s): every parameter fl(s * parameter), factors unchanged), each fit warm-started from
- * the previous one on data centred once. Outputs: coefs (k x p), intercepts, n_iters, gaps (k each).
- * options->coef_init and the trajectory are ignored. */
+ * the previous one on data centred once. Outputs: coefs (k x p), intercepts, n_iters, gaps and
+ * converged (k each). options->coef_init and the trajectory are ignored. */
 REGPEN_API int regpen_path_f64(const regpen_penalty* penalty, const double* x, size_t n, size_t p,
                                const double* y, const regpen_fit_options* options,
                                const double* strengths, size_t k, double* coefs,
-                               double* intercepts, size_t* n_iters, double* gaps);
+                               double* intercepts, size_t* n_iters, double* gaps, int* converged);
+
+/* SPEC 7.8's lambda_max of the penalty's L1 part: RU(max_j 2|sum_i Xc_ij yc_i| / (n f_j c1)) over
+ * the j with f_j > 0 (+0 when every such dot is 0 or no factor is > 0). invalid_argument when the
+ * penalty has no L1 part (c1 = 0). */
+REGPEN_API int regpen_lambda_max_f64(const regpen_penalty* penalty, const double* x, size_t n,
+                                     size_t p, const double* y, int fit_intercept, double* out);
 
 #ifdef __cplusplus
 }

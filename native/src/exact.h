@@ -70,7 +70,9 @@ class WideInt {
 
   // (*this + (inexact ? a positive amount below one unit : 0)) * 2^unit_exp rounded once to
   // `precision` bits with subnormal exponent `min_exp`, ties to even; +inf beyond the range.
-  double round_to(int precision, int min_exp, int64_t unit_exp, bool inexact) const;
+  // upward: rounded toward +inf instead (the path's lambda_max, SPEC §7.8).
+  double round_to(int precision, int min_exp, int64_t unit_exp, bool inexact,
+                  bool upward = false) const;
 
  private:
   bool bit(int64_t index) const;

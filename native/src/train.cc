@@ -367,7 +367,7 @@ int fit(const regpen_penalty* pen, const double* x, size_t n, size_t p, const do
 
 int path(const regpen_penalty* pen, const double* x, size_t n, size_t p, const double* y,
          const regpen_fit_options* o, const double* strengths, size_t k, double* coefs,
-         double* intercepts, size_t* n_iters, double* gaps) {
+         double* intercepts, size_t* n_iters, double* gaps, int* converged) {
   if (int status = regpen_validate_penalty(pen)) return status;
   if (o == nullptr) return fail(REGPEN_E_INVALID_ARGUMENT, "options is NULL");
   if (k == 0 || strengths == nullptr)
@@ -377,7 +377,8 @@ int path(const regpen_penalty* pen, const double* x, size_t n, size_t p, const d
       return fail(REGPEN_E_INVALID_LAMBDA, "strengths must be finite and > 0, got %g",
                   strengths[i]);
   if (int status = check(pen, x, n, p, y, o)) return status;
-  if (coefs == nullptr || intercepts == nullptr || n_iters == nullptr || gaps == nullptr)
+  if (coefs == nullptr || intercepts == nullptr || n_iters == nullptr || gaps == nullptr ||
+      converged == nullptr)
     return fail(REGPEN_E_INVALID_ARGUMENT, "an output buffer is NULL");
   Problem pr;
   prepare(pr, pen, x, n, p, y, o->fit_intercept != 0, o->tol);
@@ -396,7 +397,51 @@ int path(const regpen_penalty* pen, const double* x, size_t n, size_t p, const d
     intercepts[i] = intercept(pr, w.data(), o->fit_intercept != 0);
     n_iters[i] = out.n_iter;
     gaps[i] = out.gap;
+    converged[i] = out.converged ? 1 : 0;
   }
+  return REGPEN_OK;
+}
+
+int lambda_max(const regpen_penalty* pen, const double* x, size_t n, size_t p, const double* y,
+               int fit_intercept, double* out) {
+  regpen_fit_options o;
+  regpen_fit_options_init(&o);
+  if (int status = check(pen, x, n, p, y, &o)) return status;
+  if (out == nullptr) return fail(REGPEN_E_INVALID_ARGUMENT, "out is NULL");
+  double c1, c2;
+  coefficients(pen, &c1, &c2);
+  if (c1 == 0.0)
+    return fail(REGPEN_E_INVALID_ARGUMENT,
+                "a penalty without an L1 part has no lambda_max: give the strengths");
+  Problem pr;
+  prepare(pr, pen, x, n, p, y, fit_intercept != 0, 0.0);
+  uint64_t cm;
+  int ce;
+  split(c1, &cm, &ce);
+  double best = 0.0;
+  for (size_t j = 0; j < p; ++j) {
+    if (!(pr.factors[j] > 0.0)) continue;
+    SignedExact sum;
+    for (size_t i = 0; i < n; ++i) sum.add(1, pr.cols[j * n + i], pr.yc[i]);
+    WideInt a(sum.pos), b(sum.neg);
+    const int order = a.compare(b);
+    if (order == 0) continue;
+    WideInt& big = order > 0 ? a : b;
+    big.subtract(order > 0 ? b : a);
+    // 2|S| 2^kLowExp / (n fm cm 2^(fe+ce)): shifted up by 256 bits so that the floor quotients
+    // keep far more than 53 bits; nested floor divisions equal one floor division by the product.
+    uint64_t fm;
+    int fe;
+    split(pr.factors[j], &fm, &fe);
+    big.multiply(2);
+    big.shift_left(256);
+    bool inexact = big.divide(n) != 0;
+    inexact = (big.divide(fm) != 0) || inexact;
+    inexact = (big.divide(cm) != 0) || inexact;
+    const int64_t unit = int64_t{ExactSum::kLowExp} - 256 - fe - ce;
+    best = std::fmax(best, big.round_to(53, -1074, unit, inexact, true));
+  }
+  *out = best;
   return REGPEN_OK;
 }
 
@@ -404,6 +449,15 @@ int path(const regpen_penalty* pen, const double* x, size_t n, size_t p, const d
 }  // namespace regpen::detail
 
 extern "C" {
+
+REGPEN_API int regpen_lambda_max_f64(const regpen_penalty* penalty, const double* x, size_t n,
+                                     size_t p, const double* y, int fit_intercept, double* out) {
+  try {
+    return regpen::detail::lambda_max(penalty, x, n, p, y, fit_intercept, out);
+  } catch (...) {
+    return regpen::detail::fail(REGPEN_E_INVALID_ARGUMENT, "out of memory");
+  }
+}
 
 REGPEN_API void regpen_fit_options_init(regpen_fit_options* o) {
   if (o == nullptr) return;
@@ -425,10 +479,10 @@ REGPEN_API int regpen_fit_f64(const regpen_penalty* penalty, const double* x, si
 REGPEN_API int regpen_path_f64(const regpen_penalty* penalty, const double* x, size_t n, size_t p,
                                const double* y, const regpen_fit_options* options,
                                const double* strengths, size_t k, double* coefs,
-                               double* intercepts, size_t* n_iters, double* gaps) {
+                               double* intercepts, size_t* n_iters, double* gaps, int* converged) {
   try {
     return regpen::detail::path(penalty, x, n, p, y, options, strengths, k, coefs, intercepts,
-                                n_iters, gaps);
+                                n_iters, gaps, converged);
   } catch (const std::bad_alloc&) {
     return regpen::detail::fail(REGPEN_E_INVALID_ARGUMENT, "out of memory");
   } catch (...) {

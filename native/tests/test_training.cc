@@ -133,7 +133,7 @@ TEST_P(Training, EveryTrainVectorMatchesBits) {
 TEST_P(Training, PathFitsMatchBitsAtTheVectorsStrengths) {
   IsaScope isa(GetParam());
   ASSERT_TRUE(isa.ok);
-  int checked = 0;
+  int checked = 0, lambda_checked = 0;
   const json suite = load();
   for (const auto& group : suite.at("groups")) {
     for (const auto& t : group.at("tests")) {
@@ -145,10 +145,20 @@ TEST_P(Training, PathFitsMatchBitsAtTheVectorsStrengths) {
       const size_t k = s.size();
       std::vector<double> coefs(k * c.p), intercepts(k), gaps(k);
       std::vector<size_t> iters(k);
+      std::vector<int> converged(k);
       ASSERT_EQ(regpen_path_f64(&c.pen, c.x.data(), c.n, c.p, c.y.data(), &c.opt, s.data(), k,
-                                coefs.data(), intercepts.data(), iters.data(), gaps.data()),
+                                coefs.data(), intercepts.data(), iters.data(), gaps.data(),
+                                converged.data()),
                 REGPEN_OK)
           << regpen_last_error();
+      if (t.at("args").contains("n_strengths")) {  // the default grid starts at lambda_max
+        double top = -1.0;
+        ASSERT_EQ(regpen_lambda_max_f64(&c.pen, c.x.data(), c.n, c.p, c.y.data(),
+                                        c.opt.fit_intercept, &top),
+                  REGPEN_OK);
+        EXPECT_TRUE(same_bits(top, s[0])) << top << " vs " << s[0];
+        ++lambda_checked;
+      }
       for (size_t i = 0; i < k; ++i) {
         expect_bits(std::vector<double>(coefs.begin() + i * c.p, coefs.begin() + (i + 1) * c.p),
                     e.at("coefs")[i], "coefs " + std::to_string(i));
@@ -160,6 +170,7 @@ TEST_P(Training, PathFitsMatchBitsAtTheVectorsStrengths) {
     }
   }
   EXPECT_GE(checked, 3);
+  EXPECT_GE(lambda_checked, 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Isas, Training, ::testing::ValuesIn(regpen::test::available_isas()));
@@ -183,7 +194,9 @@ TEST(TrainingAbi, RejectsBadOptionsAndNullOutputs) {
   const double s[1] = {0.0};
   double cs[2], ic[1], gp[1];
   size_t it[1];
-  EXPECT_EQ(regpen_path_f64(&pen, x, 2, 2, y, &o, s, 1, cs, ic, it, gp), REGPEN_E_INVALID_LAMBDA);
+  int cv[1];
+  EXPECT_EQ(regpen_path_f64(&pen, x, 2, 2, y, &o, s, 1, cs, ic, it, gp, cv),
+            REGPEN_E_INVALID_LAMBDA);
 }
 
 }  // namespace
