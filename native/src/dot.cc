@@ -28,13 +28,9 @@ DotKernel kernel() {
   return dot_lanes_portable;
 }
 
-}  // namespace
-
-void dot_lanes_portable(const double* a, const double* b, size_t n, DotLanes* out) {
-  dot_lanes_impl(a, b, n, out);
-}
-
-bool fast_dot(const double* a, const double* b, size_t n, double ea, double eb, double* out) {
+// The Dot2 approximation of X = sum a_i b_i + ea eb: |X - (hi + lo)| <= err, hi = fl(hi + lo);
+// false when a lane is not finite (an overflow, or inputs beyond the fast path).
+bool dot_approx(const double* a, const double* b, size_t n, double ea, double eb, Approx* out) {
   DotLanes lanes;
   kernel()(a, b, n, &lanes);
   // The extra term is one more lane holding one product: its TwoProduct error is its c.
@@ -60,12 +56,59 @@ bool fast_dot(const double* a, const double* b, size_t n, double ea, double eb, 
                        2.0 * (2.0 * kDotLanes + 4.0) * kU * spread +
                        (static_cast<double>(n) + 8.0) * 0x1p-1074;
   two_sum(hi, lo, hi, lo);
-  const bool negative = hi < 0.0;
-  const Approx approx{negative ? -hi : hi, negative ? -lo : lo, bound};
+  *out = Approx{hi, lo, bound};
+  return true;
+}
+
+// RN of the signed approximation: round_approx decides non-negative values, RN is odd.
+bool round_signed(const Approx& a, double* out) {
+  const bool negative = a.hi < 0.0;
   double r;
-  if (!round_approx(approx, &r)) return false;
+  if (!round_approx(Approx{negative ? -a.hi : a.hi, negative ? -a.lo : a.lo, a.err}, &r))
+    return false;
   *out = negative ? -r : r;
   return true;
+}
+
+}  // namespace
+
+void dot_lanes_portable(const double* a, const double* b, size_t n, DotLanes* out) {
+  dot_lanes_impl(a, b, n, out);
+}
+
+bool fast_dot(const double* a, const double* b, size_t n, double ea, double eb, double* out) {
+  Approx approx;
+  return dot_approx(a, b, n, ea, eb, &approx) && round_signed(approx, out);
+}
+
+bool fast_scaled_dot(const double* a, const double* b, size_t n, double mul, uint64_t div,
+                     double* out) {
+  Approx x;
+  if (!dot_approx(a, b, n, 0.0, 0.0, &x)) return false;
+  // Away from both ends of the range, so that the scaling is exact and the division's remainder
+  // (below) is representable.
+  if (!(std::fabs(x.hi) >= 0x1p-900 && std::fabs(x.hi) <= 0x1p1000)) return false;
+  const double d = static_cast<double>(div);
+  const double hi = x.hi * mul, lo = x.lo * mul, err = x.err * mul;  // mul is 1 or 2: exact
+  // X/d = qh + (rem + lo)/d + delta/d with rem = hi - qh d exact (the remainder of a correctly
+  // rounded division is a binary64 number, and one FMA yields it); t and ql add at most
+  // u|t|/d + u|ql| <= 2.01 u|ql|: bounded by 4u|ql| plus twice err/d (rounding of the bound).
+  const double qh = hi / d;
+  const double rem = std::fma(-qh, d, hi);
+  const double t = rem + lo;
+  const double ql = t / d;
+  const double bound = 2.0 * (err / d) + 4.0 * kU * std::fabs(ql);
+  double h, l;
+  two_sum(qh, ql, h, l);
+  return round_signed(Approx{h, l, bound}, out);
+}
+
+double scaled_dot(const double* a, const double* b, size_t n, double mul, uint64_t div) {
+  double r;
+  if (fast_scaled_dot(a, b, n, mul, div, &r)) return r;
+  SignedExact sum;
+  for (size_t i = 0; i < n; ++i) sum.add(1, a[i], b[i]);
+  return sum.round(static_cast<uint64_t>(mul), div);
 }
 
 double dot(const double* a, const double* b, size_t n, double ea, double eb) {

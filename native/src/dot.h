@@ -33,6 +33,12 @@ double exact_dot(const double* a, const double* b, size_t n, double ea, double e
 // The fast path alone: true with the result when its bound proves the rounding.
 bool fast_dot(const double* a, const double* b, size_t n, double ea, double eb, double* out);
 
+// RN((mul / div) * sum a_i b_i) for mul 1 or 2 and 0 < div <= 2^53 (means, SPEC §7.2's Y and
+// §7.4's L), with its own fast path (a double-double division) and the exact fallback.
+double scaled_dot(const double* a, const double* b, size_t n, double mul, uint64_t div);
+bool fast_scaled_dot(const double* a, const double* b, size_t n, double mul, uint64_t div,
+                     double* out);
+
 // An exact sum of signed products of binary64 numbers, with SPEC §7.1's special values: NaN if a
 // term is NaN (a NaN factor or 0 * inf) or infinite terms of both signs occur, else the infinity
 // of the infinite terms' sign. Results are the exact value times mul / div, rounded once.

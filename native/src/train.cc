@@ -61,15 +61,12 @@ void prepare(Problem& pr, const regpen_penalty* pen, const double* x, size_t n, 
   for (size_t i = 0; i < n; ++i)
     for (size_t j = 0; j < p; ++j) pr.cols[j * n + i] = x[i * p + j];
   if (intercept) {
+    const std::vector<double> ones(n, 1.0);
     for (size_t j = 0; j < p; ++j) {
-      SignedExact sum;
-      for (size_t i = 0; i < n; ++i) sum.add(1, pr.cols[j * n + i]);
-      pr.xmean[j] = sum.round(1, n);
+      pr.xmean[j] = scaled_dot(pr.col(j), ones.data(), n, 1.0, n);
       for (size_t i = 0; i < n; ++i) pr.cols[j * n + i] = pr.cols[j * n + i] - pr.xmean[j];
     }
-    SignedExact sum;
-    for (size_t i = 0; i < n; ++i) sum.add(1, y[i]);
-    pr.ymean = sum.round(1, n);
+    pr.ymean = scaled_dot(y, ones.data(), n, 1.0, n);
   }
   for (size_t i = 0; i < n; ++i) pr.yc[i] = y[i] - pr.ymean;
   pr.factors.assign(p, 1.0);
@@ -83,10 +80,8 @@ void prepare(Problem& pr, const regpen_penalty* pen, const double* x, size_t n, 
   double c1, c2;
   coefficients(pen, &c1, &c2);
   retarget(pr, c1, c2);
-  SignedExact y2;
-  for (size_t i = 0; i < n; ++i) y2.add(1, pr.yc[i], pr.yc[i]);
   pr.tol = tol;
-  pr.tau = tol * y2.round(2, n);
+  pr.tau = tol * scaled_dot(pr.yc.data(), pr.yc.data(), n, 2.0, n);
 }
 
 void ensure_rows(Problem& pr) {
@@ -250,9 +245,7 @@ Outcome coordinate_descent(Problem& pr, double* w, size_t max_iter, double* traj
 }
 
 double lipschitz_step(const Problem& pr) {
-  SignedExact sum;
-  for (double v : pr.cols) sum.add(1, v, v);
-  const double big_l = sum.round(2, pr.n);
+  const double big_l = scaled_dot(pr.cols.data(), pr.cols.data(), pr.cols.size(), 2.0, pr.n);
   return big_l > 0.0 ? 1.0 / big_l : 1.0;
 }
 

@@ -102,6 +102,44 @@ TEST_P(Dot, AgreesWithExactOnCancellingRandomInputs) {
   EXPECT_GT(declined, 10);
 }
 
+// The scaled sums (means, Y, L): exact quotients on a midpoint, next to it, and random ones
+// against the exact accumulator.
+TEST_P(Dot, ScaledDotRoundsTheExactQuotientOnce) {
+  IsaScope isa(GetParam());
+  ASSERT_TRUE(isa.ok);
+  using regpen::detail::fast_scaled_dot;
+  using regpen::detail::scaled_dot;
+  const std::vector<double> one{1.0, 1.0, 1.0};
+  // (3 + 3 * 2^-53) / 3 = 1 + 2^-53: a tie, to even 1; a hair more rounds up.
+  const std::vector<double> tie{3.0, 3 * 0x1p-53, 0.0}, above{3.0, 3 * 0x1p-53, 0x1p-200};
+  EXPECT_TRUE(same_bits(scaled_dot(tie.data(), one.data(), 3, 1.0, 3), 1.0));
+  EXPECT_TRUE(same_bits(scaled_dot(above.data(), one.data(), 3, 1.0, 3), 1.0 + 0x1p-52));
+  const std::vector<double> neg{-3.0, -3 * 0x1p-53, -0x1p-200};
+  EXPECT_TRUE(same_bits(scaled_dot(neg.data(), one.data(), 3, 2.0, 3), -2.0 - 0x1p-51));
+  const std::vector<double> zero{1.0, -1.0, 0.0};
+  EXPECT_TRUE(same_bits(scaled_dot(zero.data(), one.data(), 3, 1.0, 3), 0.0));
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> unit(-1.0, 1.0);
+  int accepted = 0;
+  for (int trial = 0; trial < 2000; ++trial) {
+    const size_t n = 1 + trial % 97;
+    std::vector<double> a(n), b(n, 1.0);
+    for (auto& v : a) v = std::ldexp(unit(rng), static_cast<int>(rng() % 40) - 20);
+    const uint64_t div = 1 + rng() % 1000;
+    const double mul = trial % 2 ? 2.0 : 1.0;
+    regpen::detail::SignedExact exact;
+    for (double v : a) exact.add(1, v);
+    const double want = exact.round(static_cast<uint64_t>(mul), div);
+    double got;
+    if (fast_scaled_dot(a.data(), b.data(), n, mul, div, &got)) {
+      ++accepted;
+      ASSERT_TRUE(same_bits(got, want)) << "trial " << trial;
+    }
+    ASSERT_TRUE(same_bits(scaled_dot(a.data(), b.data(), n, mul, div), want)) << "trial " << trial;
+  }
+  EXPECT_GT(accepted, 1900);
+}
+
 INSTANTIATE_TEST_SUITE_P(Isas, Dot, ::testing::ValuesIn(regpen::test::available_isas()));
 
 }  // namespace
