@@ -23,41 +23,9 @@ inline void two_sum(double a, double b, double& s, double& e) {
 DotKernel kernel() {
 #if REGPEN_HAVE_AVX2
   // The scalar ISA keeps the portable build (glibc's fma); AVX2 and AVX-512 CPUs have FMA.
-  if (&active_kernels() != &kPortableKernels) return dot_lanes_fma;
+  if (&active_kernels() != &kPortableKernels) return dot_approx_fma;
 #endif
-  return dot_lanes_portable;
-}
-
-// The Dot2 approximation of X = sum a_i b_i + ea eb: |X - (hi + lo)| <= err, hi = fl(hi + lo);
-// false when a lane is not finite (an overflow, or inputs beyond the fast path).
-bool dot_approx(const double* a, const double* b, size_t n, double ea, double eb, Approx* out) {
-  DotLanes lanes;
-  kernel()(a, b, n, &lanes);
-  // The extra term is one more lane holding one product: its TwoProduct error is its c.
-  const double xp = ea * eb;
-  const double xe = std::fma(ea, eb, -xp);
-  double hi = 0.0, lo = 0.0, spread = 0.0, total = std::fabs(xp);
-  for (int k = 0; k <= kDotLanes; ++k) {
-    const double s = k < kDotLanes ? lanes.s[k] : xp;
-    const double c = k < kDotLanes ? lanes.c[k] : xe;
-    if (k < kDotLanes) total += lanes.t[k];
-    double e;
-    two_sum(hi, s, hi, e);
-    lo += e + c;
-    spread += std::fabs(e) + std::fabs(c);
-  }
-  if (!std::isfinite(hi) || !std::isfinite(lo) || !std::isfinite(spread) || !std::isfinite(total))
-    return false;
-  // DESIGN.md: each lane of m products misses at most 2.2 (m+1)^2 u^2 sum|p| of its error sum;
-  // combining the lanes at most 2 (2L+2) u spread; underflowed TwoProduct errors n+1 times
-  // 2^-1075; the factor 3 (for 2.2) and the extra 2^-1074s absorb this bound's own roundings.
-  const double m = static_cast<double>(n / kDotLanes + 2);
-  const double bound = 3.0 * (m * m) * total * kU * kU +
-                       2.0 * (2.0 * kDotLanes + 4.0) * kU * spread +
-                       (static_cast<double>(n) + 8.0) * 0x1p-1074;
-  two_sum(hi, lo, hi, lo);
-  *out = Approx{hi, lo, bound};
-  return true;
+  return dot_approx_portable;
 }
 
 // RN of the signed approximation: round_approx decides non-negative values, RN is odd.
@@ -72,19 +40,20 @@ bool round_signed(const Approx& a, double* out) {
 
 }  // namespace
 
-void dot_lanes_portable(const double* a, const double* b, size_t n, DotLanes* out) {
-  dot_lanes_impl(a, b, n, out);
+bool dot_approx_portable(const double* a, const double* b, size_t n, double ea, double eb,
+                         Approx* out) {
+  return dot_approx_impl(a, b, n, ea, eb, out);
 }
 
 bool fast_dot(const double* a, const double* b, size_t n, double ea, double eb, double* out) {
   Approx approx;
-  return dot_approx(a, b, n, ea, eb, &approx) && round_signed(approx, out);
+  return kernel()(a, b, n, ea, eb, &approx) && round_signed(approx, out);
 }
 
 bool fast_scaled_dot(const double* a, const double* b, size_t n, double mul, uint64_t div,
                      double* out) {
   Approx x;
-  if (!dot_approx(a, b, n, 0.0, 0.0, &x)) return false;
+  if (!kernel()(a, b, n, 0.0, 0.0, &x)) return false;
   // Away from both ends of the range, so that the scaling is exact and the division's remainder
   // (below) is representable.
   if (!(std::fabs(x.hi) >= 0x1p-900 && std::fabs(x.hi) <= 0x1p1000)) return false;

@@ -14,16 +14,21 @@ namespace regpen::detail {
 
 // The lanes of one Dot2 accumulation: s the TwoSum sums of the products, c the running sums of
 // the TwoSum and TwoProduct errors, t the sums of |p| (bounding the error of c).
-constexpr int kDotLanes = 8;
+constexpr int kDotLanes = 4;
 struct DotLanes {
   double s[kDotLanes];
   double c[kDotLanes];
   double t[kDotLanes];
 };
-using DotKernel = void (*)(const double* a, const double* b, size_t n, DotLanes* out);
-void dot_lanes_portable(const double* a, const double* b, size_t n, DotLanes* out);
+struct Approx;  // sums.h
+// The lanes and their combination (dot_impl.h), per ISA: true with |X - (hi + lo)| <= err.
+using DotKernel = bool (*)(const double* a, const double* b, size_t n, double ea, double eb,
+                           Approx* out);
+bool dot_approx_portable(const double* a, const double* b, size_t n, double ea, double eb,
+                         Approx* out);
 #if REGPEN_HAVE_AVX2
-void dot_lanes_fma(const double* a, const double* b, size_t n, DotLanes* out);
+bool dot_approx_fma(const double* a, const double* b, size_t n, double ea, double eb,
+                    Approx* out);
 #endif
 
 // RN(sum_{i<n} a_i b_i + ea * eb) (contiguous a and b; pass ea = eb = 0 for no extra term).

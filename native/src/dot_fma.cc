@@ -3,7 +3,8 @@
 #include "dot_impl.h"
 
 namespace regpen::detail {
-void dot_lanes_fma(const double* a, const double* b, size_t n, DotLanes* out) {
-  dot_lanes_impl(a, b, n, out);
+bool dot_approx_fma(const double* a, const double* b, size_t n, double ea, double eb,
+                    Approx* out) {
+  return dot_approx_impl(a, b, n, ea, eb, out);
 }
 }  // namespace regpen::detail

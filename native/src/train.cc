@@ -4,6 +4,7 @@
 // never contracts a multiply and an add).
 #include <cmath>
 #include <cstdio>
+#include <algorithm>
 #include <cstring>
 #include <limits>
 #include <new>
@@ -227,8 +228,8 @@ Outcome coordinate_descent(Problem& pr, double* w, size_t max_iter, double* traj
         for (size_t i = 0; i < n; ++i) rr[i] = rr[i] + c[i] * delta;
       }
       w[j] = next;
-      dmax = std::fmax(dmax, std::fabs(delta));
-      wmax = std::fmax(wmax, std::fabs(next));
+      dmax = std::max(dmax, std::fabs(delta));  // NaN-free here: finite data, d_j > 0
+      wmax = std::max(wmax, std::fabs(next));
     }
     out.n_iter = k;
     if (traj != nullptr && k <= cap) std::memcpy(traj + (k - 1) * p, w, p * sizeof(double));
