@@ -124,9 +124,9 @@ void split(double c, uint64_t* cm, int* ce) {
   *ce = e - 53;
 }
 
-// SPEC §7.5: RN((2/n)·[½Σr² + ½c²Σr² − cΣr·yc + Σα|w| + ½Σβw² + Σq]), evaluated exactly (the
-// gap always takes the exact route: it runs once per convergence check, O(n + p) terms) as
-// (1/n)·[A + c²A − 2cB + 2Σα|w| + Σβw² + 2Σq] with A = Σr², B = Σr·yc.
+// SPEC §7.5: RN((2/n)·[½Σr² + ½c²Σr² − cΣr·yc + Σα|w| + ½Σβw² + Σq]) as
+// RN((1/n)·[A + c²A − 2cB + 2Σα|w| + Σβw² + 2Σq]) with A = Σr², B = Σr·yc: a list of exact
+// products through scaled_dot when its splits are exact, else the WideInt evaluation below.
 double duality_gap(const Problem& pr, const double* w, const double* r, const double* u) {
   double c = 1.0;
   for (size_t j = 0; j < pr.p; ++j)
@@ -157,6 +157,45 @@ double duality_gap(const Problem& pr, const double* w, const double* r, const do
     }
     double v;
     if (all.special(&v)) return v;
+  }
+  // The bracket as an exact list of products (TwoProducts split c·r_i and β_j·w_j), summed by the
+  // correctly rounded scaled dot: exact while no split underflows and nothing overflows.
+  {
+    thread_local std::vector<double> la, lb;
+    la.clear();
+    lb.clear();
+    bool exact = true;
+    auto push = [&](double x, double y) {
+      exact = exact && std::isfinite(x) && std::isfinite(y);
+      la.push_back(x);
+      lb.push_back(y);
+    };
+    auto split_product = [&](double x, double y, double& h, double& l) {
+      h = x * y;
+      l = std::fma(x, y, -h);
+      exact = exact && (h == 0.0 || std::fabs(h) >= 0x1p-960);
+    };
+    for (size_t i = 0; i < pr.n; ++i) {
+      double h, l;
+      split_product(c, r[i], h, l);
+      push(r[i], r[i]);               // r_i²
+      push(h, h);                     // c²r_i² = h² + 2hl + l²
+      push(2.0 * h, l);
+      push(l, l);
+      push(-2.0 * h, pr.yc[i]);       // −2c·r_i·yc_i
+      push(-2.0 * l, pr.yc[i]);
+    }
+    for (size_t j = 0; j < pr.p; ++j) {
+      if (pr.alpha[j] != 0.0) push(2.0 * pr.alpha[j], std::fabs(w[j]));
+      if (pr.beta[j] != 0.0) {
+        double h, l;
+        split_product(pr.beta[j], w[j], h, l);
+        push(h, w[j]);
+        push(l, w[j]);
+      }
+      if (q[j] != 0.0) push(2.0 * q[j], 1.0);
+    }
+    if (exact) return scaled_dot(la.data(), lb.data(), la.size(), 1.0, pr.n);
   }
   ExactSum a, bp, bn, rest;
   for (size_t i = 0; i < pr.n; ++i) {
