@@ -42,7 +42,7 @@ bool round_signed(const Approx& a, double* out) {
 
 bool dot_approx_portable(const double* a, const double* b, size_t n, double ea, double eb,
                          Approx* out) {
-  return dot_approx_impl(a, b, n, ea, eb, out);
+  return dot_approx_impl<dot_lanes_impl>(a, b, n, ea, eb, out);
 }
 
 bool fast_dot(const double* a, const double* b, size_t n, double ea, double eb, double* out) {
@@ -50,10 +50,11 @@ bool fast_dot(const double* a, const double* b, size_t n, double ea, double eb, 
   return kernel()(a, b, n, ea, eb, &approx) && round_signed(approx, out);
 }
 
-bool fast_scaled_dot(const double* a, const double* b, size_t n, double mul, uint64_t div,
-                     double* out) {
-  Approx x;
-  if (!kernel()(a, b, n, 0.0, 0.0, &x)) return false;
+bool dot_approx(const double* a, const double* b, size_t n, double ea, double eb, Approx* out) {
+  return kernel()(a, b, n, ea, eb, out);
+}
+
+bool round_scaled(const Approx& x, double mul, uint64_t div, double* out) {
   // Away from both ends of the range, so that the scaling is exact and the division's remainder
   // (below) is representable.
   if (!(std::fabs(x.hi) >= 0x1p-900 && std::fabs(x.hi) <= 0x1p1000)) return false;
@@ -70,6 +71,12 @@ bool fast_scaled_dot(const double* a, const double* b, size_t n, double mul, uin
   double h, l;
   two_sum(qh, ql, h, l);
   return round_signed(Approx{h, l, bound}, out);
+}
+
+bool fast_scaled_dot(const double* a, const double* b, size_t n, double mul, uint64_t div,
+                     double* out) {
+  Approx x;
+  return kernel()(a, b, n, 0.0, 0.0, &x) && round_scaled(x, mul, div, out);
 }
 
 double scaled_dot(const double* a, const double* b, size_t n, double mul, uint64_t div) {

@@ -14,11 +14,13 @@ namespace regpen::detail {
 
 // The lanes of one Dot2 accumulation: s the TwoSum sums of the products, c the running sums of
 // the TwoSum and TwoProduct errors, t the sums of |p| (bounding the error of c).
+// The portable kernel fills kDotLanes lanes, the AVX2 one 2 * kDotLanes (two vectors).
 constexpr int kDotLanes = 4;
 struct DotLanes {
-  double s[kDotLanes];
-  double c[kDotLanes];
-  double t[kDotLanes];
+  double s[2 * kDotLanes];
+  double c[2 * kDotLanes];
+  double t[2 * kDotLanes];
+  int lanes;  // a power of two
 };
 struct Approx;  // sums.h
 // The lanes and their combination (dot_impl.h), per ISA: true with |X - (hi + lo)| <= err.
@@ -43,6 +45,11 @@ bool fast_dot(const double* a, const double* b, size_t n, double ea, double eb, 
 double scaled_dot(const double* a, const double* b, size_t n, double mul, uint64_t div);
 bool fast_scaled_dot(const double* a, const double* b, size_t n, double mul, uint64_t div,
                      double* out);
+
+// The fast path's parts: the Dot2 approximation (|X - (hi + lo)| <= err; false when not finite),
+// and RN((mul / div) * X) of an approximation when its bound proves it (mul 1 or 2).
+bool dot_approx(const double* a, const double* b, size_t n, double ea, double eb, Approx* out);
+bool round_scaled(const Approx& x, double mul, uint64_t div, double* out);
 
 // An exact sum of signed products of binary64 numbers, with SPEC §7.1's special values: NaN if a
 // term is NaN (a NaN factor or 0 * inf) or infinite terms of both signs occur, else the infinity

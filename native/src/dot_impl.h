@@ -40,6 +40,7 @@ inline void dot_lanes_impl(const double* a, const double* b, size_t n, DotLanes*
     out->c[k] = c[k];
     out->t[k] = t[k];
   }
+  out->lanes = kDotLanes;
 }
 
 inline void two_sum_exact(double a, double b, double& s, double& e) {
@@ -51,18 +52,19 @@ inline void two_sum_exact(double a, double b, double& s, double& e) {
 // The Dot2 approximation of X = sum a_i b_i + ea eb: |X - (hi + lo)| <= err, hi = fl(hi + lo);
 // false when a lane is not finite (an overflow, or inputs beyond the fast path). Proof of the
 // bound: native/DESIGN.md, "Signed dot products".
+template <void (*Lanes)(const double*, const double*, size_t, DotLanes*)>
 inline bool dot_approx_impl(const double* a, const double* b, size_t n, double ea, double eb,
                             Approx* out) {
   DotLanes l;
-  dot_lanes_impl(a, b, n, &l);
+  Lanes(a, b, n, &l);
   double spread = 0.0, total = 0.0;
-  for (int k = 0; k < kDotLanes; ++k) {
+  for (int k = 0; k < l.lanes; ++k) {
     spread += std::fabs(l.c[k]);
     total += l.t[k];
   }
   // The lanes' sums meet in a tree of TwoSums (exact); every c and TwoSum error is one term of
   // the final plain sum, whose error the bound's spread term covers whatever the order.
-  for (int w = kDotLanes / 2; w >= 1; w /= 2) {
+  for (int w = l.lanes / 2; w >= 1; w /= 2) {
     for (int k = 0; k < w; ++k) {
       double e;
       two_sum_exact(l.s[k], l.s[k + w], l.s[k], e);
@@ -80,9 +82,9 @@ inline bool dot_approx_impl(const double* a, const double* b, size_t n, double e
   if (!std::isfinite(hi) || !std::isfinite(lo) || !std::isfinite(spread) || !std::isfinite(total))
     return false;
   constexpr double kU = 0x1p-53;
-  const double m = static_cast<double>(n / kDotLanes + 2);
+  const double m = static_cast<double>(n / static_cast<size_t>(l.lanes) + 2);
   const double bound = 3.0 * (m * m) * total * kU * kU +
-                       2.0 * (2.0 * kDotLanes + 4.0) * kU * spread +
+                       2.0 * (2.0 * l.lanes + 4.0) * kU * spread +
                        (static_cast<double>(n) + 8.0) * 0x1p-1074;
   two_sum_exact(hi, lo, hi, lo);
   *out = Approx{hi, lo, bound};

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "dot.h"
+#include "sums.h"
 #include "regpen_train.h"
 
 namespace regpen::detail {
@@ -18,6 +19,12 @@ namespace regpen::detail {
 void set_last_error(const char* message);  // regpen.cc
 
 namespace {
+
+inline void two_sum_pair(double a, double b, double& s, double& e) {
+  s = a + b;
+  const double bb = s - a;
+  e = (a - (s - bb)) + (b - bb);
+}
 
 int fail(int status, const char* format, double a = 0.0, double b = 0.0) {
   char buffer[200];
@@ -157,6 +164,74 @@ double duality_gap(const Problem& pr, const double* w, const double* r, const do
     }
     double v;
     if (all.special(&v)) return v;
+  }
+  // Fast path (native/DESIGN.md, "The duality gap"): A = Σr², B = Σr·yc and R = 2Σα|w| + Σβw²
+  // + 2Σq by Dot2, combined as A(1 + c²) − 2cB + R in double-double with a proven bound.
+  if (c == 0.0 || c >= 0x1p-400) {
+    thread_local std::vector<double> ra, rb;
+    ra.clear();
+    rb.clear();
+    for (size_t j = 0; j < pr.p; ++j) {
+      if (pr.alpha[j] != 0.0) {
+        ra.push_back(2.0 * pr.alpha[j]);
+        rb.push_back(std::fabs(w[j]));
+      }
+      if (q[j] != 0.0) {
+        ra.push_back(2.0 * q[j]);
+        rb.push_back(1.0);
+      }
+    }
+    Approx a, b, rr;
+    bool ok = dot_approx(r, r, pr.n, 0.0, 0.0, &a) && dot_approx(r, pr.yc.data(), pr.n, 0.0, 0.0, &b) &&
+              dot_approx(ra.data(), rb.data(), ra.size(), 0.0, 0.0, &rr);
+    // Σβw² enters as β_j·w_j·w_j: exact as (β_j w_j)·w_j split by a TwoProduct, added to R's list.
+    Approx ridge{0.0, 0.0, 0.0};
+    if (ok) {
+      thread_local std::vector<double> ba, bb;
+      ba.clear();
+      bb.clear();
+      for (size_t j = 0; j < pr.p; ++j) {
+        if (pr.beta[j] == 0.0 || w[j] == 0.0) continue;
+        const double h = pr.beta[j] * w[j], l = std::fma(pr.beta[j], w[j], -h);
+        ok = ok && std::fabs(h) >= 0x1p-900 && std::isfinite(h);
+        ba.push_back(h);
+        bb.push_back(w[j]);
+        ba.push_back(l);
+        bb.push_back(w[j]);
+      }
+      ok = ok && dot_approx(ba.data(), bb.data(), ba.size(), 0.0, 0.0, &ridge);
+    }
+    if (ok) {
+      constexpr double u = 0x1p-53;
+      // K = 1 + c² = kh + kl + δK, |δK| <= 2u² (c ∈ [0, 1], c² split exactly: c >= 2^-400).
+      const double c2h = c * c, c2l = std::fma(c, c, -c2h);
+      double kh, kl;
+      two_sum_pair(1.0, c2h, kh, kl);
+      kl = kl + c2l;
+      // A·K and 2c·B in double-double; the dropped and rounded parts are below 8u²·|A|K and
+      // 8u²·2c|B| (DESIGN.md), with |A| <= |Ah| + |Al| + eA.
+      const double ph = a.hi * kh, pe = std::fma(a.hi, kh, -ph);
+      const double pl = pe + (a.hi * kl + a.lo * kh);
+      const double qh = 2.0 * c * b.hi, qe = std::fma(2.0 * c, b.hi, -qh);
+      const double ql = qe + 2.0 * c * b.lo;
+      // E = (ph + pl) − (qh + ql) + (R + ridge): TwoSums of the heads (exact), plain sum of the tails.
+      double h1, e1, h2, e2, h3, e3;
+      two_sum_pair(ph, -qh, h1, e1);
+      two_sum_pair(h1, rr.hi + 0.0, h2, e2);
+      two_sum_pair(h2, ridge.hi, h3, e3);
+      const double tail = ((pl - ql) + (rr.lo + ridge.lo)) + ((e1 + e2) + e3);
+      const double mag_a = (std::fabs(a.hi) + std::fabs(a.lo) + a.err) * 2.0;
+      const double mag_b = (std::fabs(b.hi) + std::fabs(b.lo) + b.err) * 2.0 * c;
+      const double tails = std::fabs(pl) + std::fabs(ql) + std::fabs(rr.lo) + std::fabs(ridge.lo) +
+                           std::fabs(e1) + std::fabs(e2) + std::fabs(e3);
+      const double err = 2.0 * (2.0 * a.err + 2.0 * c * b.err + rr.err + ridge.err) +
+                         16.0 * u * u * (mag_a + mag_b) + 16.0 * u * tails + 0x1p-1070;
+      double hi, lo;
+      two_sum_pair(h3, tail, hi, lo);
+      double gap;
+      if (std::isfinite(hi) && std::isfinite(err) && round_scaled(Approx{hi, lo, err}, 1.0, pr.n, &gap))
+        return gap;
+    }
   }
   // The bracket as an exact list of products (TwoProducts split c·r_i and β_j·w_j), summed by the
   // correctly rounded scaled dot: exact while no split underflows and nothing overflows.
