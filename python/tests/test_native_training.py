@@ -101,7 +101,9 @@ def test_diabetes_path_bits_equal_reference(monkeypatch: pytest.MonkeyPatch) -> 
     paths = []
     for native in (True, False):
         monkeypatch.setattr(_training, "use_native", native)
-        paths.append(regularization_path(x, y, lambda s: regpen.from_sklearn(s, 1.0), n_strengths=12, eps=1e-2))
+        paths.append(
+            regularization_path(x, y, lambda s: regpen.from_sklearn(s, 1.0), n_strengths=12, eps=1e-2)
+        )
     a, b = paths
     assert bits(a.strengths) == bits(b.strengths)
     assert [bits(w) for w in a.coefs] == [bits(w) for w in b.coefs]
@@ -117,5 +119,7 @@ def test_native_errors_carry_spec_codes() -> None:
     assert caught.value.code == "non_finite_input"
     assert "X contains NaN or inf" in str(caught.value)
     with pytest.raises(regpen.RegpenError) as caught:
-        _training._native_ext._fit("l1", 0.1, 0.0, None, np.ones((2, 2)), np.zeros(2), "newton", True, 10, 1e-4, None, False)  # type: ignore[union-attr]
+        _training._native_ext._fit(
+            "l1", 0.1, 0.0, None, np.ones((2, 2)), np.zeros(2), "newton", True, 10, 1e-4, None, False
+        )  # type: ignore[union-attr]
     assert caught.value.code == "invalid_argument"

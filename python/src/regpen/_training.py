@@ -490,8 +490,18 @@ def train(
     validate(x, y, penalty, solver, max_iter, tol)
     if native_eligible(penalty):  # recentres rather than reusing `problem`: the same values
         coef, b, k, gap, converged, tau, path = _native_ext._fit(  # type: ignore[union-attr]
-            penalty.kind, penalty.l1, penalty.l2, penalty.penalty_factor, x, y, solver,
-            fit_intercept, int(max_iter), float(tol), coef_init, record,
+            penalty.kind,
+            penalty.l1,
+            penalty.l2,
+            penalty.penalty_factor,
+            x,
+            y,
+            solver,
+            fit_intercept,
+            int(max_iter),
+            float(tol),
+            coef_init,
+            record,
         )
         return Fit(coef, b, k, gap, converged, tau, list(path) if path is not None else [])
     pr = problem or prepare(x, y, penalty, fit_intercept, tol)

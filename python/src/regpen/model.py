@@ -342,14 +342,27 @@ def regularization_path(
     native = _training.native_eligible(unit)
     base = None if native else _training.prepare(features, targets, unit, fit_intercept, tol)
     if strengths is None:
-        top = _native_lambda_max(features, targets, unit, fit_intercept) if base is None else _lambda_max(base, unit)
+        top = (
+            _native_lambda_max(features, targets, unit, fit_intercept)
+            if base is None
+            else _lambda_max(base, unit)
+        )
         if top == 0:
             raise InvalidLambdaError("lambda_max is 0 (y is constant or orthogonal to X): give the strengths")
         values = strength_grid(top, n_strengths, eps)
     if native and all(_is_scaled(build(s), unit, s) for s in values.tolist()):
         coefs_n, intercepts_n, iters_n, gaps_n, converged_n = _training._native_ext._path(  # type: ignore[union-attr]
-            unit.kind, unit.l1, unit.l2, unit.penalty_factor, features, targets, values,
-            solver, fit_intercept, int(max_iter), float(tol),
+            unit.kind,
+            unit.l1,
+            unit.l2,
+            unit.penalty_factor,
+            features,
+            targets,
+            values,
+            solver,
+            fit_intercept,
+            int(max_iter),
+            float(tol),
         )
         for strength, k, gap, ok in zip(values.tolist(), iters_n, gaps_n, converged_n, strict=True):
             if not ok:
