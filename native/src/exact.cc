@@ -136,6 +136,12 @@ void WideInt::subtract(const WideInt& other) {
   }
 }
 
+int WideInt::compare(const WideInt& other) const {
+  for (int k = kDigits - 1; k >= 0; --k)
+    if (digits_[k] != other.digits_[k]) return digits_[k] > other.digits_[k] ? 1 : -1;
+  return 0;
+}
+
 uint64_t WideInt::divide(uint64_t d) {
   unsigned __int128 rem = 0;
   for (int k = kDigits - 1; k >= 0; --k) {
@@ -160,12 +166,13 @@ bool WideInt::any_below(int64_t index) const {
   return bits != 0 && (digits_[digit] & ((uint32_t{1} << bits) - 1)) != 0;
 }
 
-double WideInt::round_to(int precision, int min_exp, int64_t unit_exp, bool inexact) const {
+double WideInt::round_to(int precision, int min_exp, int64_t unit_exp, bool inexact,
+                         bool upward) const {
   int top = kDigits - 1;
   while (top >= 0 && digits_[top] == 0) --top;
   // A zero integer part with a remainder is a positive value below 2^unit_exp, far below the
   // smallest subnormal: it rounds to +0 (unit_exp < min_exp - 1 for every caller).
-  if (top < 0) return 0.0;
+  if (top < 0) return upward && inexact ? std::ldexp(1.0, min_exp) : 0.0;
   const int64_t msb = int64_t{32} * top + (31 - __builtin_clz(digits_[top]));
   int64_t ulp_exp = msb + unit_exp - (precision - 1);
   if (ulp_exp < min_exp) ulp_exp = min_exp;
@@ -174,7 +181,7 @@ double WideInt::round_to(int precision, int min_exp, int64_t unit_exp, bool inex
   for (int64_t i = msb; i >= ulp_bit; --i) m = (m << 1) | (bit(i) ? 1u : 0u);
   const bool round = bit(ulp_bit - 1);
   const bool sticky = inexact || any_below(ulp_bit - 1);
-  if (round && (sticky || (m & 1u))) ++m;
+  if (upward ? (round || sticky) : (round && (sticky || (m & 1u)))) ++m;
   // m <= 2^precision is exact in binary64; ldexp overflows to +inf exactly when the rounded
   // value reaches 2^1024, and a huge ulp_exp saturates the same way.
   const int e = ulp_exp > 4000 ? 4000 : static_cast<int>(ulp_exp);

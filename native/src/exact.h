@@ -65,11 +65,14 @@ class WideInt {
   void shift_left(int bits);      // *this *= 2^bits
   void add(const WideInt& other);
   void subtract(const WideInt& other);  // requires *this >= other
+  int compare(const WideInt& other) const;  // -1, 0 or 1 (the signed sums of the solvers)
   uint64_t divide(uint64_t d);    // *this = floor(*this / d); returns the remainder (d > 0)
 
   // (*this + (inexact ? a positive amount below one unit : 0)) * 2^unit_exp rounded once to
   // `precision` bits with subnormal exponent `min_exp`, ties to even; +inf beyond the range.
-  double round_to(int precision, int min_exp, int64_t unit_exp, bool inexact) const;
+  // upward: rounded toward +inf instead (the path's lambda_max, SPEC §7.8).
+  double round_to(int precision, int min_exp, int64_t unit_exp, bool inexact,
+                  bool upward = false) const;
 
  private:
   bool bit(int64_t index) const;

@@ -251,6 +251,10 @@ int loss(const regpen_penalty* p, const T* y, size_t n_true, ptrdiff_t stride_tr
 }
 
 }  // namespace
+
+// The training calls (train.cc) report their messages through the same thread-local buffer.
+void set_last_error(const char* message) { fail().text(message); }
+
 }  // namespace regpen::detail
 
 using namespace regpen::detail;
@@ -266,6 +270,7 @@ REGPEN_API const char* regpen_strerror(int status) {
     case REGPEN_E_INVALID_STEP: return "invalid_step";
     case REGPEN_E_SHAPE_MISMATCH: return "shape_mismatch";
     case REGPEN_E_EMPTY_INPUT: return "empty_input";
+    case REGPEN_E_NON_FINITE_INPUT: return "non_finite_input";
     case REGPEN_E_INVALID_DTYPE: return "invalid_dtype";
     case REGPEN_E_INVALID_PENALTY_FACTOR: return "invalid_penalty_factor";
     case REGPEN_E_INVALID_CONFIG: return "invalid_config";

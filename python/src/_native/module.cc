@@ -13,6 +13,8 @@
 
 namespace py = pybind11;
 
+void add_training(py::module_& m);  // train_module.cc
+
 namespace {
 
 // Inputs at least this long are processed without the GIL.
@@ -382,6 +384,7 @@ PYBIND11_MODULE(_native, m) {
   m.def("isa", [] { return std::string(regpen_isa()); });
   m.def("available_isas", &available_isas);
   m.def("version", [] { return std::string(regpen_version()); });
+  add_training(m);
 
   m.def("_bench_plain_abs_sum", [](py::handle w) {
     auto a = contiguous_f64(w);

@@ -19,3 +19,39 @@ def _bench_spec1_value(penalty: Any, w: np.ndarray) -> float: ...
 def _bench_spec1_loss(y_true: np.ndarray, y_pred: np.ndarray, w: np.ndarray, penalty: Any) -> float: ...
 def _bench_read_probe(w: np.ndarray) -> float: ...
 def _bench_copy_probe(w: np.ndarray, out: np.ndarray) -> None: ...
+def _fit(
+    kind: str,
+    l1: float,
+    l2: float,
+    factors: np.ndarray | None,
+    x: np.ndarray,
+    y: np.ndarray,
+    solver: str,
+    fit_intercept: bool,
+    max_iter: int,
+    tol: float,
+    coef_init: np.ndarray | None,
+    record: bool,
+) -> tuple[np.ndarray, float, int, float, bool, float, np.ndarray | None]: ...
+def _path(
+    kind: str,
+    l1: float,
+    l2: float,
+    factors: np.ndarray | None,
+    x: np.ndarray,
+    y: np.ndarray,
+    strengths: np.ndarray,
+    solver: str,
+    fit_intercept: bool,
+    max_iter: int,
+    tol: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]: ...
+def _lambda_max(
+    kind: str,
+    l1: float,
+    l2: float,
+    factors: np.ndarray | None,
+    x: np.ndarray,
+    y: np.ndarray,
+    fit_intercept: bool,
+) -> float: ...

@@ -20,9 +20,23 @@ from fractions import Fraction
 import numpy as np
 
 from regpen.errors import EmptyInputError, InvalidArgumentError, NonFiniteInputError, ShapeMismatchError
-from regpen.penalties import Penalty
+from regpen.penalties import L1, L2, ElasticNet, Penalty
+
+try:  # the native solvers (native/src/train.cc): the same bits, as fast as scikit-learn's
+    from regpen import _native as _native_ext
+except ImportError:  # pragma: no cover - a build without the extension
+    _native_ext = None
 
 SOLVERS = ("cd", "ista", "fista")
+
+# The fits use the native solvers when the extension is built; tests set this to False to run
+# this module's reference solvers instead.
+use_native: bool = _native_ext is not None
+
+
+def native_eligible(penalty: Penalty) -> bool:
+    """True when the native solvers can fit this penalty (regpen's own classes: their prox is the C one)."""
+    return use_native and type(penalty) in (L1, L2, ElasticNet)
 
 
 # ---------------------------------------------------------------- exact sums
@@ -474,6 +488,22 @@ def train(
 ) -> Fit:
     """Fit binary64 X (n, p) and y (n,) as SPEC §7 defines; `problem` reuses a path's centring."""
     validate(x, y, penalty, solver, max_iter, tol)
+    if native_eligible(penalty):  # recentres rather than reusing `problem`: the same values
+        coef, b, k, gap, converged, tau, path = _native_ext._fit(  # type: ignore[union-attr]
+            penalty.kind,
+            penalty.l1,
+            penalty.l2,
+            penalty.penalty_factor,
+            x,
+            y,
+            solver,
+            fit_intercept,
+            int(max_iter),
+            float(tol),
+            coef_init,
+            record,
+        )
+        return Fit(coef, b, k, gap, converged, tau, list(path) if path is not None else [])
     pr = problem or prepare(x, y, penalty, fit_intercept, tol)
     w = np.zeros(x.shape[1]) if coef_init is None else np.array(coef_init, dtype=np.float64)
     if solver == "cd":

@@ -339,12 +339,41 @@ def regularization_path(
             raise InvalidLambdaError(f"strengths must be finite and > 0, got {values!r}")
     unit = build(1.0)
     _training.validate_data(features, targets, unit)
-    base = _training.prepare(features, targets, unit, fit_intercept, tol)
+    native = _training.native_eligible(unit)
+    base = None if native else _training.prepare(features, targets, unit, fit_intercept, tol)
     if strengths is None:
-        top = _lambda_max(base, unit)
+        top = (
+            _native_lambda_max(features, targets, unit, fit_intercept)
+            if base is None
+            else _lambda_max(base, unit)
+        )
         if top == 0:
             raise InvalidLambdaError("lambda_max is 0 (y is constant or orthogonal to X): give the strengths")
         values = strength_grid(top, n_strengths, eps)
+    if native and all(_is_scaled(build(s), unit, s) for s in values.tolist()):
+        coefs_n, intercepts_n, iters_n, gaps_n, converged_n = _training._native_ext._path(  # type: ignore[union-attr]
+            unit.kind,
+            unit.l1,
+            unit.l2,
+            unit.penalty_factor,
+            features,
+            targets,
+            values,
+            solver,
+            fit_intercept,
+            int(max_iter),
+            float(tol),
+        )
+        for strength, k, gap, ok in zip(values.tolist(), iters_n, gaps_n, converged_n, strict=True):
+            if not ok:
+                message = (
+                    f"strength {strength:.6g}: not converged after {k} iterations: duality gap {gap:.3e}; "
+                    "raise max_iter, loosen tol, or standardize the features"
+                )
+                warnings.warn(message, ConvergenceWarning, stacklevel=2)
+        return RegularizationPath(values, coefs_n, intercepts_n, iters_n, gaps_n)
+    if base is None:
+        base = _training.prepare(features, targets, unit, fit_intercept, tol)
     coefs, intercepts, iters, gaps = [], [], [], []
     warm: np.ndarray | None = None
     for strength in _progress(values.tolist(), progress, "regularization path"):
@@ -362,6 +391,22 @@ def regularization_path(
         iters.append(fit.n_iter)
         gaps.append(fit.gap)
     return RegularizationPath(values, np.array(coefs), np.array(intercepts), np.array(iters), np.array(gaps))
+
+
+def _native_lambda_max(x: np.ndarray, y: np.ndarray, unit: Penalty, fit_intercept: bool) -> float:
+    c1, _ = _training._coefficients(unit)
+    if c1 == 0:
+        raise InvalidArgumentError("a penalty without an L1 part has no lambda_max: give the strengths")
+    ext = _training._native_ext
+    return float(ext._lambda_max(unit.kind, unit.l1, unit.l2, unit.penalty_factor, x, y, fit_intercept))  # type: ignore[union-attr]
+
+
+def _is_scaled(penalty: Penalty, unit: Penalty, s: float) -> bool:
+    """True when penalty is P(s) of the scaled family of unit (SPEC §7.8): the native path's family."""
+    if type(penalty) is not type(unit) or penalty.l1 != s * unit.l1 or penalty.l2 != s * unit.l2:
+        return False
+    f, g = penalty.penalty_factor, unit.penalty_factor
+    return (f is None and g is None) or (f is not None and g is not None and np.array_equal(f, g))
 
 
 def _progress(items: Iterable[float], enabled: bool, description: str) -> Iterable[float]:
