@@ -129,6 +129,63 @@ final class ExactDot {
         return this;
     }
 
+    // ---------------------------------------------------------------- the fast Dot2 pass
+
+    private static final double U = 0x1p-53;
+    private static final double SUM_MAX = 0x1p1020;
+
+    /**
+     * RN64(c + Σ_i ±a[aFrom + i·aStride]·b[bFrom + i] + x·y) (minus when {@code negate}), or NaN
+     * when the fast pass cannot prove its answer; callers then use the exact accumulator.
+     *
+     * <p>Ogita–Rump–Oishi's Dot2: TwoProduct (one FMA) and TwoSum give the running sum s and the sum
+     * c' of the exact errors; s + c' misses the exact total T by at most γ(m)²·Σ|terms| for m terms
+     * (their Theorem 5.3 before its final rounding), and an underflowed product or error adds at most
+     * 2^-1074 per term. (hi, lo) = TwoSum(s, c') is exact, so T = hi + lo + δ with |δ| ≤ err, where err
+     * is taken with γ(2m), doubled, ×1.01 for the rounding of err itself and of Σ|terms|. RN(T) = hi
+     * whenever |lo| + 2·err < (the smaller gap from |hi| to its neighbours)/2: both neighbours'
+     * midpoints are then strictly farther than T. Overflow anywhere (Σ|terms| above 2^1020, where
+     * TwoSum's intermediates could overflow) or a non-finite value returns NaN, as does an exact
+     * zero (it cannot be told from a tiny value here), so +0 and the special values come from the
+     * exact accumulator.
+     */
+    static double fastDot(double c, double[] a, int aFrom, int aStride, double[] b, int bFrom, int n,
+                          boolean negate, double x, double y) {
+        double s = c;
+        double comp = 0.0;
+        double abs = Math.abs(c);
+        for (int i = 0; i < n; i++) {
+            double ai = a[aFrom + i * aStride];
+            double bi = b[bFrom + i];
+            double p = (negate ? -ai : ai) * bi;
+            double e = Math.fma(negate ? -ai : ai, bi, -p);
+            double t = s + p;
+            double z = t - s;
+            comp += ((s - (t - z)) + (p - z)) + e;
+            s = t;
+            abs += Math.abs(p);
+        }
+        double p = x * y;
+        double e = Math.fma(x, y, -p);
+        double t = s + p;
+        double z = t - s;
+        comp += ((s - (t - z)) + (p - z)) + e;
+        s = t;
+        abs += Math.abs(p);
+        if (!(abs <= SUM_MAX) || !Double.isFinite(comp)) {
+            return Double.NaN;
+        }
+        double hi = s + comp;
+        double bz = hi - s;
+        double lo = (s - (hi - bz)) + (comp - bz);
+        double m = n + 2.0;
+        double gamma = 2 * m * U / (1 - 2 * m * U);
+        double err = (gamma * gamma * abs * 2.0 + m * Double.MIN_VALUE) * 1.01;
+        double ah = Math.abs(hi);
+        double gap = Math.min(Math.nextUp(ah) - ah, ah - Math.nextDown(ah));
+        return Math.abs(lo) + 2.0 * err < gap * 0.5 && hi != 0.0 ? hi : Double.NaN;
+    }
+
     // ---------------------------------------------------------------- results
 
     /** RN64 of the exact total (+0 for an exact zero). */

@@ -40,7 +40,9 @@ public record TrainedModel(double[] coefficients, double intercept, int nIter, d
             throw new RegpenException(ErrorCode.SHAPE_MISMATCH,
                     "a row has " + row.length + " features, the model " + coefficients.length);
         }
-        return new ExactDot().add(intercept).addDot(row, 0, 1, coefficients, 0, row.length, 1).rounded();
+        double fast = ExactDot.fastDot(intercept, row, 0, 1, coefficients, 0, row.length, false, 0.0, 0.0);
+        return fast == fast ? fast
+                : new ExactDot().add(intercept).addDot(row, 0, 1, coefficients, 0, row.length, 1).rounded();
     }
 
     /** ŷ for every row. */

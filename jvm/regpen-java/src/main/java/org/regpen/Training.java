@@ -121,7 +121,8 @@ final class Training {
     double[] residual(double[] w) {
         double[] r = new double[n];
         for (int i = 0; i < n; i++) {
-            r[i] = acc.reset().add(yc[i]).addDot(xc, i, n, w, 0, p, -1).rounded();
+            double fast = ExactDot.fastDot(yc[i], xc, i, n, w, 0, p, true, 0.0, 0.0);
+            r[i] = fast == fast ? fast : acc.reset().add(yc[i]).addDot(xc, i, n, w, 0, p, -1).rounded();
         }
         return r;
     }
@@ -130,7 +131,8 @@ final class Training {
     double[] columnDots(double[] r) {
         double[] u = new double[p];
         for (int j = 0; j < p; j++) {
-            u[j] = acc.reset().addDot(xc, j * n, 1, r, 0, n, 1).rounded();
+            double fast = ExactDot.fastDot(0.0, xc, j * n, 1, r, 0, n, false, 0.0, 0.0);
+            u[j] = fast == fast ? fast : acc.reset().addDot(xc, j * n, 1, r, 0, n, 1).rounded();
         }
         return u;
     }
@@ -199,7 +201,10 @@ final class Training {
                 if (colSq[j] == 0) {
                     next = 0.0;
                 } else {
-                    double rho = acc.reset().addDot(xc, j * n, 1, r, 0, n, 1).addProduct(colSq[j], old).rounded();
+                    double rho = ExactDot.fastDot(0.0, xc, j * n, 1, r, 0, n, false, colSq[j], old);
+                    if (rho != rho) { // NaN: the fast pass could not decide (or a special value)
+                        rho = acc.reset().addDot(xc, j * n, 1, r, 0, n, 1).addProduct(colSq[j], old).rounded();
+                    }
                     next = soft(rho, alpha[j]) / denominator[j];
                 }
                 double delta = old - next;

@@ -16,14 +16,15 @@ import org.junit.jupiter.api.Test;
  */
 class ExactDotTest {
     private static final int TRIALS = 400;
+    private static int fastAnswers;
 
     @Test
     void cancellation() {
         SplittableRandom rng = new SplittableRandom(1);
         for (int t = 0; t < TRIALS; t++) {
             int n = 1 + rng.nextInt(40);
-            double[] a = new double[2 * n + 1];
-            double[] b = new double[2 * n + 1];
+            double[] a = new double[2 * n + 2];
+            double[] b = new double[2 * n + 2];
             for (int i = 0; i < n; i++) {
                 a[i] = Math.scalb(rng.nextDouble() - 0.5, rng.nextInt(-40, 40));
                 b[i] = Math.scalb(rng.nextDouble() - 0.5, rng.nextInt(-40, 40));
@@ -33,7 +34,9 @@ class ExactDotTest {
             }
             a[2 * n] = Math.scalb(rng.nextDouble(), rng.nextInt(-300, 0));
             b[2 * n] = rng.nextBoolean() ? 1.0 : -1.0;
-            check(a, b, n);
+            a[2 * n + 1] = Math.scalb(rng.nextDouble() - 0.5, rng.nextInt(-60, 60));
+            b[2 * n + 1] = Math.scalb(rng.nextDouble() - 0.5, rng.nextInt(-60, 60));
+            check(a, b, 2 * n);
         }
     }
 
@@ -53,6 +56,27 @@ class ExactDotTest {
             }
             check(a, b, n);
         }
+    }
+
+    @Test
+    void fastPassAnswersOrdinaryDots() {
+        SplittableRandom rng = new SplittableRandom(6);
+        int answered = 0;
+        for (int t = 0; t < TRIALS; t++) {
+            int n = 1 + rng.nextInt(200);
+            double[] a = new double[n + 2];
+            double[] b = new double[n + 2];
+            for (int i = 0; i < n + 2; i++) {
+                a[i] = rng.nextDouble() - 0.5;
+                b[i] = rng.nextDouble() - 0.5;
+            }
+            b[n] = 1.0;
+            int before = fastAnswers;
+            check(a, b, n);
+            answered += fastAnswers > before ? 1 : 0;
+        }
+        // The fast pass decides almost every well-scaled dot; the exact path handles the rest.
+        assertTrue(answered > TRIALS * 9 / 10, "fast pass answered only " + answered + " of " + TRIALS);
     }
 
     @Test
@@ -128,7 +152,8 @@ class ExactDotTest {
         assertEquals(0.0, new ExactDot().addProduct(0x1p-600, 0x1p-600).rounded(1, 3, false));
     }
 
-    private static void check(double[] a, double[] b, int extraFrom) {
+    /** Checks the accumulator and, when it answers, the fast Dot2 pass (the first n products as the dot). */
+    private static void check(double[] a, double[] b, int n) {
         ExactDot acc = new ExactDot();
         BigDecimal exact = BigDecimal.ZERO;
         for (int i = 0; i < a.length; i++) {
@@ -136,6 +161,31 @@ class ExactDotTest {
             exact = exact.add(new BigDecimal(a[i]).multiply(new BigDecimal(b[i])));
         }
         assertRounded(exact, 1, 1, acc.rounded());
+        // fastDot(c, a[0..n) · b[0..n), x·y): c and x·y from the next two terms, if any.
+        if (a.length == n + 2) {
+            double c = a[n] * b[n];
+            if (c == new BigDecimal(a[n]).multiply(new BigDecimal(b[n])).doubleValue()
+                    && new BigDecimal(c).compareTo(new BigDecimal(a[n]).multiply(new BigDecimal(b[n]))) == 0) {
+                double fast = ExactDot.fastDot(c, a, 0, 1, b, 0, n, false, a[n + 1], b[n + 1]);
+                if (!Double.isNaN(fast)) {
+                    fastAnswers++;
+                    assertRounded(exact, 1, 1, fast);
+                }
+            }
+        }
+        double[] negated = new double[n];
+        for (int i = 0; i < n; i++) {
+            negated[i] = -a[i];
+        }
+        BigDecimal partial = BigDecimal.ZERO;
+        for (int i = 0; i < n; i++) {
+            partial = partial.add(new BigDecimal(a[i]).multiply(new BigDecimal(b[i])));
+        }
+        double fast = ExactDot.fastDot(0.0, negated, 0, 1, b, 0, n, true, 0.0, 0.0);
+        if (!Double.isNaN(fast)) {
+            fastAnswers++;
+            assertRounded(partial, 1, 1, fast);
+        }
         assertRounded(exact, 1, 7, acc.rounded(1, 7, false));
         assertRounded(exact, 2, 3, acc.rounded(2, 3, false));
     }
