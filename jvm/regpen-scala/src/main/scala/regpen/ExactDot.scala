@@ -183,6 +183,52 @@ private[regpen] object ExactDot:
   private val ProductMin = java.lang.Math.scalb(1.0, -968)
   private val PieceMax = java.lang.Math.scalb(1.0, 960)
 
+  private val U = java.lang.Math.scalb(1.0, -53)
+  private val SumMax = java.lang.Math.scalb(1.0, 1020)
+
+  /**
+   * RN64(c + Σ_i ±a(aFrom + i·aStride)·b(bFrom + i) + x·y) (minus when `negate`), or NaN when this
+   * fast pass cannot prove it; callers then use the exact accumulator.
+   *
+   * Ogita–Rump–Oishi's Dot2: FMA TwoProduct and TwoSum give the running sum s and the sum c' of the
+   * exact errors; s + c' misses the exact total T by at most γ(m)²·Σ|terms| for m terms, plus
+   * 2^-1074 per term for products or errors that underflow. (hi, lo) = TwoSum(s, c') is exact, so
+   * T = hi + lo + δ with |δ| ≤ err (taken with γ(2m), doubled, ×1.01 for its own rounding and that
+   * of Σ|terms|). RN(T) = hi when |lo| + 2·err < half the smaller gap from |hi| to its neighbours.
+   * Σ|terms| above 2^1020 (TwoSum could overflow), non-finite values and hi = 0 (an exact zero
+   * must be +0) return NaN.
+   */
+  def fastDot(c: Double, a: Array[Double], aFrom: Int, aStride: Int, b: Array[Double], bFrom: Int, n: Int,
+              negate: Boolean, x: Double, y: Double): Double =
+    var s = c
+    var comp = 0.0
+    var abs = math.abs(c)
+    inline def term(u: Double, v: Double): Unit =
+      val p = u * v
+      val e = Math.fma(u, v, -p)
+      val t = s + p
+      val z = t - s
+      comp += ((s - (t - z)) + (p - z)) + e
+      s = t
+      abs += math.abs(p)
+    var i = 0
+    while i < n do
+      val ai = a(aFrom + i * aStride)
+      term(if negate then -ai else ai, b(bFrom + i))
+      i += 1
+    term(x, y)
+    if !(abs <= SumMax) || !comp.isFinite then Double.NaN
+    else
+      val hi = s + comp
+      val bz = hi - s
+      val lo = (s - (hi - bz)) + (comp - bz)
+      val m = n + 2.0
+      val gamma = 2 * m * U / (1 - 2 * m * U)
+      val err = (gamma * gamma * abs * 2.0 + m * Double.MinPositiveValue) * 1.01
+      val ah = math.abs(hi)
+      val gap = math.min(Math.nextUp(ah) - ah, ah - Math.nextDown(ah))
+      if math.abs(lo) + 2.0 * err < gap * 0.5 && hi != 0.0 then hi else Double.NaN
+
   /** A finite double as (mantissa, exponent), exactly. */
   def decompose(x: Double): (BigInteger, Int) =
     val bits = java.lang.Double.doubleToRawLongBits(x)

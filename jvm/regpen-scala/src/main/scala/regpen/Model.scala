@@ -145,7 +145,9 @@ final case class TrainedModel(
   /** ŷ = RN(b + Σ_j x_j·w_j) for one row (SPEC §7.7). */
   def predict(row: Array[Double]): Double =
     Checks.sameLength("row and coefficients", coefficients.length, row.length)
-    ExactDot().add(intercept).addDot(row, 0, 1, coefficients.toArray, 0, row.length, 1).rounded()
+    val w = coefficients.toArray
+    val fast = ExactDot.fastDot(intercept, row, 0, 1, w, 0, row.length, negate = false, 0.0, 0.0)
+    if !fast.isNaN then fast else ExactDot().add(intercept).addDot(row, 0, 1, w, 0, row.length, 1).rounded()
 
   def predict(rows: Array[Array[Double]]): Array[Double] = rows.map(predict)
 

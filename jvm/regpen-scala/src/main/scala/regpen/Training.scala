@@ -50,10 +50,16 @@ private[regpen] final class Training(
     denominator = Array.tabulate(p)(j => colSq(j) + beta(j))
 
   def residual(w: Array[Double]): Array[Double] =
-    Array.tabulate(n)(i => acc.reset().add(yc(i)).addDot(xc, i, n, w, 0, p, -1).rounded())
+    Array.tabulate(n) { i =>
+      val fast = ExactDot.fastDot(yc(i), xc, i, n, w, 0, p, negate = true, 0.0, 0.0)
+      if !fast.isNaN then fast else acc.reset().add(yc(i)).addDot(xc, i, n, w, 0, p, -1).rounded()
+    }
 
   def columnDots(r: Array[Double]): Array[Double] =
-    Array.tabulate(p)(j => acc.reset().addDot(xc, j * n, 1, r, 0, n, 1).rounded())
+    Array.tabulate(p) { j =>
+      val fast = ExactDot.fastDot(0.0, xc, j * n, 1, r, 0, n, negate = false, 0.0, 0.0)
+      if !fast.isNaN then fast else acc.reset().addDot(xc, j * n, 1, r, 0, n, 1).rounded()
+    }
 
   /** SPEC §7.5: the Fenchel gap at w and θ = c·r, in F's units. */
   def gap(w: Array[Double], r: Array[Double], u: Array[Double]): Double =
@@ -93,7 +99,10 @@ private[regpen] final class Training(
         val next =
           if colSq(j) == 0 then 0.0
           else
-            val rho = acc.reset().addDot(xc, j * n, 1, r, 0, n, 1).addProduct(colSq(j), old).rounded()
+            val fast = ExactDot.fastDot(0.0, xc, j * n, 1, r, 0, n, negate = false, colSq(j), old)
+            // NaN: the fast pass could not decide (or a special value); the exact accumulator does.
+            val rho = if !fast.isNaN then fast
+              else acc.reset().addDot(xc, j * n, 1, r, 0, n, 1).addProduct(colSq(j), old).rounded()
             soft(rho, alpha(j)) / denominator(j)
         val delta = old - next
         if delta != 0 && colSq(j) != 0 then

@@ -99,6 +99,25 @@ class TrainingSuite extends munit.FunSuite:
       assertRounded(exact, 2, 7, acc.rounded(2, 7, up = false))
   }
 
+  test("the fast Dot2 pass is the exact dot rounded once whenever it answers, and answers ordinary dots") {
+    val rng = Random(11)
+    var answered = 0
+    for trial <- 0 until 1200 do
+      val n = 1 + rng.nextInt(60)
+      val (a, b) = trial % 3 match
+        case 0 => (Array.fill(n)(rng.nextDouble() - 0.5), Array.fill(n)(rng.nextDouble() - 0.5))
+        case 1 => // near-cancelling pairs with a small remainder
+          val u = Array.fill(n)(Math.scalb(rng.nextDouble() - 0.5, rng.nextInt(80) - 40))
+          (u ++ u.map(-_) :+ Math.scalb(rng.nextDouble(), -rng.nextInt(200)), Array.fill(2 * n + 1)(1.0 + rng.nextInt(3)))
+        case _ => (Array.fill(n)(Math.scalb(rng.nextDouble() - 0.5, -rng.nextInt(1100))), Array.fill(n)(Math.scalb(rng.nextDouble(), -rng.nextInt(60))))
+      val exact = a.indices.foldLeft(BigDecimal.ZERO)((s, i) => s.add(BigDecimal(a(i)).multiply(BigDecimal(b(i)))))
+      val fast = ExactDot.fastDot(0.0, a, 0, 1, b, 0, a.length, negate = false, 0.0, 0.0)
+      if !fast.isNaN then
+        assertRounded(exact, 1, 1, fast)
+        if trial % 3 == 0 then answered += 1
+    assert(answered > 360, s"the fast pass answered only $answered of 400 ordinary dots")
+  }
+
   test("ExactDot's special values follow SPEC §7.1") {
     assert(ExactDot().addProduct(0.0, Double.PositiveInfinity).rounded().isNaN)
     assert(ExactDot().add(Double.PositiveInfinity).add(Double.NegativeInfinity).rounded().isNaN)
