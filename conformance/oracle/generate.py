@@ -11,18 +11,34 @@ import hashlib
 import json
 import math
 import random
-import struct
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
 from pathlib import Path
 
-from oracle import spec
-from oracle.ieee import BINARY64, FORMATS, INF, NAN, Format, is_representable, round_exact
+import numpy as np
+
+from oracle import generators, spec
+from oracle.ieee import (
+    BINARY64,
+    FORMATS,
+    INF,
+    NAN,
+    Format,
+    add,
+    div,
+    from_bits,
+    is_representable,
+    mul,
+    round_exact,
+    sub,
+    to_bits,
+    to_format,
+)
 from oracle.training import build_training_suite
 
-SUITE_VERSION = "1.0.0"
-SCHEMA = "regpen-vectors-1"
+SUITE_VERSION = "2.0.0"
+SCHEMA = "regpen-vectors-2"
 DTYPES = ("float64", "float32")
 PENALTY_TYPES = ("l1", "l2", "elastic_net")
 
@@ -44,6 +60,15 @@ NOTES = {
     "invalid": "Input the spec rejects; the expected result is an error code.",
     "config": "The JSON configuration format.",
     "conversion": "Parameters converted from another library's convention.",
+    "one_rounding": "The exact value rounded once differs from spec 1.0's step-by-step roundings "
+    "(fl(lam x RN(S)), a rounded residual, fl(SSE / n), an overflowing partial sum).",
+    "nan_payload": "NaN inputs with the sign bit or payload bits set; every NaN output is canonical.",
+    "check_order": "Several errors at once: the code reported is the first in SPEC.md's check order.",
+    "integer_input": "Integer elements (arg_dtypes int64, decimal strings), read as float64 by correct "
+    "rounding; languages with typed float arrays cannot express them.",
+    "ndarray": "Multi-dimensional w (or y), stored flat in C order with its shape in `shapes`.",
+    "generated": "A long argument given as {generator, seed, n} (SPEC.md 6.1): the threaded and "
+    "blocked paths of the kernels, some sums placed on a rounding midpoint.",
 }
 
 
@@ -51,15 +76,27 @@ NOTES = {
 
 
 def hex_value(x: float, dtype: str) -> str:
-    if not is_representable(x, FORMATS[dtype]):
+    """An input's bit pattern; input NaNs keep their sign and payload."""
+    fmt = FORMATS[dtype]
+    if not is_representable(x, fmt):
         raise ValueError(f"{x!r} is not a {dtype} value: round generated inputs with in_format")
-    if dtype == "float64":
-        return f"0x{struct.unpack('<Q', struct.pack('<d', x))[0]:016x}"
-    return f"0x{struct.unpack('<I', struct.pack('<f', x))[0]:08x}"
+    digits = 16 if fmt is BINARY64 else 8
+    return f"0x{to_bits(x, fmt):0{digits}x}"
 
 
 def hex_list(xs: Iterable[float], dtype: str) -> list[str]:
     return [hex_value(x, dtype) for x in xs]
+
+
+def hex_result(x: float, dtype: str) -> str:
+    """An expected value's bit pattern: the oracle outputs only the canonical NaN (SPEC §2)."""
+    encoded = hex_value(x, dtype)
+    if math.isnan(x) and encoded not in CANONICAL_NAN.values():
+        raise AssertionError(f"the oracle produced a non-canonical NaN {encoded}")
+    return encoded
+
+
+CANONICAL_NAN = {"float64": "0x7ff8000000000000", "float32": "0x7fc00000"}
 
 
 def penalty_json(p: spec.Penalty) -> dict[str, object]:
@@ -206,6 +243,26 @@ def run_case(compute: Callable[[], object]) -> tuple[str, object]:
         return "expected_error", error.code
 
 
+ARRAY_ARGS = ("w", "y_true", "y_pred")
+
+
+def elements(arg: Sequence[float | int] | dict, dtype: str) -> Sequence[float]:
+    """An argument's values for the oracle: generated arrays expanded (as binary64, exactly)."""
+    if generators.is_generated(arg):
+        return generators.expand(arg, dtype).astype(np.float64)
+    return spec.elements(arg, dtype)
+
+
+def encode_array(arg: Sequence[float | int] | dict, dtype: str) -> list[str] | dict:
+    """Float elements as hex bit patterns; int64 elements as decimal strings; a generated argument
+    as its generator object (SPEC §6)."""
+    if generators.is_generated(arg):
+        return dict(arg)
+    if dtype == "int64":
+        return [str(x) for x in arg]
+    return hex_list(arg, dtype)
+
+
 def numeric_test(
     operation: str,
     dtype: str,
@@ -215,34 +272,72 @@ def numeric_test(
     comment: str,
     flags: list[str],
     factor: list[float] | None = None,
+    *,
+    arg_dtypes: dict[str, str] | None = None,
+    shapes: dict[str, list[int]] | None = None,
 ) -> dict:
-    """One value/gradient/prox/loss test: inputs in dtype, expected from the oracle."""
-    fmt = FORMATS[dtype]
-    test: dict[str, object] = {"id": "", "comment": comment, "flags": sorted(set(flags))}
+    """One value/gradient/prox/loss/l1_regularization test: inputs in dtype (or in their
+    `arg_dtypes`), expected from the oracle after the checks in SPEC §4's order."""
+    arg_dtypes = arg_dtypes or {}
+    flags = set(flags)
+    test: dict[str, object] = {"id": "", "comment": comment, "flags": []}
     test["operation"] = operation
     test["dtype"] = dtype
-    test["penalty"] = raw_penalty_json(type_, params, factor)
+    if arg_dtypes:
+        test["arg_dtypes"] = arg_dtypes
+        if "int64" in arg_dtypes.values():
+            flags.add("integer_input")
+        if len({dtype, *arg_dtypes.values()} - {"int64"}) > 1 or (
+            "int64" in arg_dtypes.values() and dtype == "float32"
+        ):
+            flags.add("mixed_dtype")
+    if shapes:
+        test["shapes"] = shapes
+        flags.add("ndarray")
+    if operation == "l1_regularization":
+        type_, params = "l1", {"lam": args["lambda"]}
+    else:
+        test["penalty"] = raw_penalty_json(type_, params, factor)
     encoded_args: dict[str, object] = {}
     for name, arg in args.items():
-        encoded_args[name] = hex_value(arg, "float64") if name == "step" else hex_list(arg, dtype)
+        if name in ARRAY_ARGS:
+            encoded_args[name] = encode_array(arg, arg_dtypes.get(name, dtype))
+        else:
+            encoded_args[name] = hex_value(arg, "float64")
     test["args"] = encoded_args
     if factor is not None:
-        test["flags"] = sorted(set(test["flags"]) | {"penalty_factor"})
+        flags.add("penalty_factor")
+    if any(generators.is_generated(arg) for arg in args.values()):
+        flags.add("generated")
 
     def compute() -> object:
         p = spec.make_penalty(type_, params, factor)
+        arrays = {
+            name: elements(arg, arg_dtypes.get(name, dtype))
+            for name, arg in args.items()
+            if name in ARRAY_ARGS
+        }
+        fmt = spec.working_format([arg_dtypes.get(name, dtype) for name in arrays])
         if operation == "value":
-            return hex_value(spec.value(p, args["w"], fmt), dtype)
+            return hex_result(spec.value(p, arrays["w"], fmt), fmt.name)
+        if operation == "l1_regularization":
+            return hex_result(spec.l1_regularization(arrays["w"], args["lambda"], fmt), fmt.name)
         if operation == "gradient":
-            return hex_list(spec.gradient(p, args["w"], fmt), dtype)
+            return [hex_result(x, fmt.name) for x in spec.gradient(p, arrays["w"], fmt)]
         if operation == "prox":
-            return hex_list(spec.prox(p, args["w"], args["step"], fmt), dtype)
-        return hex_value(spec.loss(p, args["y_true"], args["y_pred"], args["w"], fmt), dtype)
+            return [hex_result(x, fmt.name) for x in spec.prox(p, arrays["w"], args["step"], fmt)]
+        if shapes:
+            spec.same_shape(
+                shapes.get("y_true", [len(arrays["y_true"])]), shapes.get("y_pred", [len(arrays["y_pred"])])
+            )
+        y_true, y_pred, w = arrays["y_true"], arrays["y_pred"], arrays["w"]
+        return hex_result(spec.loss(p, y_true, y_pred, w, fmt), fmt.name)
 
     key, result = run_case(compute)
     test[key] = result
     if key == "expected_error":
-        test["flags"] = sorted(set(test["flags"]) | {"invalid"})
+        flags.add("invalid")
+    test["flags"] = sorted(flags)
     return test
 
 
@@ -470,6 +565,27 @@ def build_penalty_suite(operation: str) -> Suite:
                     [1e39, 1.0],
                 )
             )
+            tests.append(
+                numeric_test(
+                    operation,
+                    dtype,
+                    type_,
+                    standard_penalty(rng, type_),
+                    args_for(rng, [0.0, 2.0]),
+                    "factor beyond binary32's range on a zero weight (inf x 0 for float32)",
+                    ["overflow", "parameter_rounding", "nan"],
+                    [1e39, 1.0],
+                )
+            )
+            for label, w in (
+                ("empty factor list, empty weights", []),
+                ("empty factor list, one weight", [1.0]),
+            ):
+                tests.append(
+                    numeric_test(
+                        operation, dtype, type_, standard_penalty(rng, type_), args_for(rng, w), label, [], []
+                    )
+                )
 
             tests = suite.group(f"{prefix}/invalid", "Inputs the spec rejects.")
             rng = random.Random(f"{operation}/{prefix}/invalid")
@@ -536,7 +652,313 @@ def build_penalty_suite(operation: str) -> Suite:
                             operation, dtype, type_, one, {"w": w, "step": step}, label, ["signed_zero"]
                         )
                     )
+            add_spec2_groups(suite, operation, type_, dtype)
     return suite
+
+
+# ---------------------------------------------------------------- spec 2.0 groups
+
+# Input NaNs with the sign bit and payload bits set (quiet and signaling); outputs must be canonical.
+NAN_INPUT_BITS = {
+    "float64": (0xFFF8000000000000, 0x7FF800000000DEAD, 0xFFF0000000000BAD, 0x7FF0000000000001),
+    "float32": (0xFFC00000, 0x7FC0DEAD, 0xFF800BAD, 0x7F800001),
+}
+
+
+def nan_inputs(dtype: str) -> list[tuple[str, float]]:
+    fmt = FORMATS[dtype]
+    names = ("negative quiet NaN", "quiet NaN with a payload", "negative signaling NaN", "signaling NaN")
+    return [
+        (f"{name} {bits:#x}", from_bits(bits, fmt))
+        for name, bits in zip(names, NAN_INPUT_BITS[dtype], strict=True)
+    ]
+
+
+def spec1_value(p: spec.Penalty, w: Sequence[float], fmt: Format) -> float:
+    """Spec 1.0's value, fl(lam × RN(S)) part by part, for finite inputs: what spec 2.0 changed."""
+    factors = [1.0] * len(w) if p.penalty_factor is None else [to_format(f, fmt) for f in p.penalty_factor]
+    s1 = round_exact(
+        sum((Fraction(f) * abs(Fraction(x)) for f, x in zip(factors, w, strict=True)), Fraction(0)), fmt
+    )
+    s2 = round_exact(
+        sum((Fraction(f) * Fraction(x) ** 2 for f, x in zip(factors, w, strict=True)), Fraction(0)), fmt
+    )
+    c1, c2 = to_format(p.coefficient("l1"), fmt), to_format(p.coefficient("l2"), fmt)
+    if p.type == "l1":
+        return mul(c1, s1, fmt)
+    if p.type == "l2":
+        return mul(c2, s2, fmt)
+    return add(mul(c1, s1, fmt), mul(c2, s2, fmt), fmt)
+
+
+def spec1_loss(
+    p: spec.Penalty, y_true: Sequence[float], y_pred: Sequence[float], w: Sequence[float], fmt: Format
+) -> float:
+    """Spec 1.0's loss for finite inputs: rounded residuals, RN(SSE), fl(SSE / RN(n)), fl(mse + value)."""
+    residuals = [sub(a, b, fmt) for a, b in zip(y_true, y_pred, strict=True)]
+    sse = round_exact(sum((Fraction(r) ** 2 for r in residuals), Fraction(0)), fmt)
+    mse = div(sse, round_exact(Fraction(len(y_true)), fmt), fmt)
+    return add(mse, spec1_value(p, w, fmt), fmt)
+
+
+def params_of(type_: str, l1: float, l2: float) -> dict[str, float]:
+    """Parameters that put strength l1 on |w| and l2 on w² where the penalty type has that part."""
+    if type_ == "elastic_net":
+        return {"l1": l1, "l2": l2}
+    return {"lam": l1 if type_ == "l1" else l2}
+
+
+def one_rounding_value_cases(type_: str, dtype: str) -> list[tuple[str, dict[str, float], list[float]]]:
+    """Issue 9's examples: partial sums or products that overflow although the value is finite."""
+    fmt = FORMATS[dtype]
+    f = lambda x: in_format(x, fmt)  # noqa: E731
+    if dtype == "float64":
+        cases = [
+            (
+                "strength 1e-100, w = [1e155]: w² overflows, the value does not",
+                params_of(type_, 1e-100, 1e-100),
+                [1e155],
+            ),
+            (
+                "strength 1e-300, w = [1e308, 1e308]: partial sums overflow, the value does not",
+                params_of(type_, 1e-300, 1e-300),
+                [1e308, 1e308],
+            ),
+            (
+                "strength 1 on |w| and 0 on w², w = [1e200]: 0 x 1e400 is an exact 0",
+                params_of(type_, 1.0, 0.0),
+                [1e200],
+            ),
+            ("strength 1 on |w| and 0 on w², w = [inf]: 0 x inf is NaN", params_of(type_, 1.0, 0.0), [INF]),
+            ("strength 1, w = [inf]", params_of(type_, 1.0, 1.0), [INF]),
+        ]
+    else:
+        cases = [
+            (
+                "strength 1e-30, w = [1e25]: w² overflows binary32, the value does not",
+                params_of(type_, 1e-30, 1e-30),
+                [f("1e25")],
+            ),
+            (
+                "strength 1e-10, w = [3e38, 3e38]: partial sums overflow, the value does not",
+                params_of(type_, 1e-10, 1e-10),
+                [f("3e38"), f("3e38")],
+            ),
+            ("strength 1 on |w| and 0 on w², w = [1e30]", params_of(type_, 1.0, 0.0), [f("1e30")]),
+            ("strength 1 on |w| and 0 on w², w = [inf]: 0 x inf is NaN", params_of(type_, 1.0, 0.0), [INF]),
+            ("strength 1, w = [inf]", params_of(type_, 1.0, 1.0), [INF]),
+        ]
+    return cases
+
+
+def search(
+    rng: random.Random, make: Callable[[], tuple], differs: Callable[..., bool], count: int
+) -> list[tuple]:
+    """The first `count` random cases from `make` on which `differs` holds (deterministic by rng)."""
+    found: list[tuple] = []
+    for _ in range(200000):
+        case = make()
+        if differs(*case):
+            found.append(case)
+            if len(found) == count:
+                return found
+    raise RuntimeError("search found too few cases")
+
+
+def add_spec2_groups(suite: Suite, operation: str, type_: str, dtype: str) -> None:
+    """The groups spec 2.0 added to value, gradient and prox (appended: old ids stay stable)."""
+    fmt = FORMATS[dtype]
+    prefix = f"{type_}/{dtype}"
+    rng = random.Random(f"{operation}/{prefix}/spec2")
+
+    def args_for(w: list) -> dict[str, object]:
+        if operation != "prox":
+            return {"w": w}
+        return {"w": w, "step": random_value(rng, BINARY64, -4, 1, signed=False)}
+
+    tests = suite.group(
+        f"{prefix}/nan_payload", "NaN inputs with sign and payload bits; NaN outputs are canonical."
+    )
+    nans = nan_inputs(dtype)
+    for label, x in nans:
+        w = [1.0, x, -2.0]
+        tests.append(
+            numeric_test(
+                operation,
+                dtype,
+                type_,
+                standard_penalty(rng, type_),
+                args_for(w),
+                label,
+                ["nan", "nan_payload"],
+            )
+        )
+    w = [x for _, x in nans] + [INF]
+    tests.append(
+        numeric_test(
+            operation,
+            dtype,
+            type_,
+            standard_penalty(rng, type_),
+            args_for(w),
+            "every NaN kind and +inf",
+            ["nan", "nan_payload", "infinity"],
+        )
+    )
+
+    if operation == "value":
+        tests = suite.group(
+            f"{prefix}/one_rounding", "The exact value rounded once (spec 2.0), not fl(lam x RN(S))."
+        )
+        for label, params, w in one_rounding_value_cases(type_, dtype):
+            tests.append(numeric_test(operation, dtype, type_, params, {"w": w}, label, ["one_rounding"]))
+
+        def make() -> tuple:
+            w = random_vector(rng, fmt, rng.randint(1, 6), -6, 6)
+            return (standard_penalty(rng, type_), w)
+
+        def differs(params: dict[str, float], w: list[float]) -> bool:
+            p = spec.make_penalty(type_, params)
+            return spec1_value(p, w, fmt) != spec.value(p, w, fmt)
+
+        for params, w in search(rng, make, differs, 8):
+            tests.append(
+                numeric_test(
+                    operation, dtype, type_, params, {"w": w}, "fl(lam x RN(S)) differs", ["one_rounding"]
+                )
+            )
+
+    if operation == "prox":
+        tests = suite.group(
+            f"{prefix}/step_edges",
+            "Steps and strengths beyond binary32's range (IEEE rules, no special case).",
+        )
+        w = [1.5, -2.0, 0.0, -0.0, INF, -INF]
+        cases = [
+            ("step 0 with strength 1e39 (lam32 = inf: 0 x inf)", params_of(type_, 1e39, 1e39), 0.0),
+            ("step 1e39 (step32 = inf) with strength 0.5", params_of(type_, 0.5, 0.5), 1e39),
+            ("step 1e39 (step32 = inf) with strength 0", params_of(type_, 0.0, 0.0), 1e39),
+        ]
+        for label, params, step in cases:
+            tests.append(
+                numeric_test(
+                    operation,
+                    dtype,
+                    type_,
+                    params,
+                    {"w": w, "step": step},
+                    label,
+                    ["overflow", "parameter_rounding"],
+                )
+            )
+
+    tests = suite.group(
+        f"{prefix}/ndarray", "Multi-dimensional w: reductions over all elements, shapes kept."
+    )
+    for shape in ([2, 3], [3, 1, 2], [], [2, 0], [1, 5]):
+        size = math.prod(shape)
+        w = random_vector(rng, fmt, size)
+        tests.append(
+            numeric_test(
+                operation,
+                dtype,
+                type_,
+                standard_penalty(rng, type_),
+                args_for(w),
+                f"shape {shape}",
+                [],
+                shapes={"w": shape},
+            )
+        )
+    w = random_vector(rng, fmt, 6)
+    factor = [0.0, 1.0, 2.0, 0.5, 3.0, 1.0]
+    tests.append(
+        numeric_test(
+            operation,
+            dtype,
+            type_,
+            standard_penalty(rng, type_),
+            args_for(w),
+            "shape [2, 3] with factors in C order",
+            [],
+            factor,
+            shapes={"w": [2, 3]},
+        )
+    )
+
+    if operation == "value":
+        add_generated_value_group(suite, type_, dtype)
+
+    if dtype == "float64":
+        tests = suite.group(f"{prefix}/integer_input", "Integer elements, read as RN64 of their exact value.")
+        for w in INTEGER_WEIGHTS:
+            tests.append(
+                numeric_test(
+                    operation,
+                    dtype,
+                    type_,
+                    standard_penalty(rng, type_),
+                    args_for(w),
+                    f"w = {w}",
+                    [],
+                    arg_dtypes={"w": "int64"},
+                )
+            )
+
+
+# Lengths past the kernels' blocking and threading thresholds (issue 9: 2**12 + 1, 2**16 + 1,
+# 2**20 + 3, 3·10**6).
+GENERATED_LENGTHS = (4097, 65537, 1048579, 3_000_000)
+
+
+def generated(name: str, seed: str, n: int) -> dict[str, object]:
+    """A generator argument; its seed is derived from a label so that every test has its own."""
+    return {"generator": name, "seed": int(hashlib.sha256(seed.encode()).hexdigest()[:16], 16), "n": n}
+
+
+def add_generated_value_group(suite: Suite, type_: str, dtype: str) -> None:
+    prefix = f"{type_}/{dtype}"
+    tests = suite.group(
+        f"{prefix}/generated", "Long generated inputs; some sums exactly on or just above a tie."
+    )
+    rng = random.Random(f"value/{prefix}/generated")
+    for n in GENERATED_LENGTHS:
+        name = "wide" if n == 65537 else "unit"
+        w = generated(name, f"value/{prefix}/{n}", n)
+        tests.append(
+            numeric_test(
+                "value", dtype, type_, standard_penalty(rng, type_), {"w": w}, f"{name}, n = {n}", []
+            )
+        )
+    if type_ == "l2":
+        return  # the tie generators place Σ|w|, not Σw², on a midpoint
+    # Strength 1 on |w| only, so the value is the sum itself: on the tie, and just above it.
+    for name, n in (
+        ("tie_abs", 65537),
+        ("above_tie_abs", 4097),
+        ("above_tie_abs", 1048579),
+        ("above_tie_abs", 3_000_000),
+    ):
+        w = generated(name, f"value/{prefix}/{name}/{n}", n)
+        tests.append(
+            numeric_test(
+                "value",
+                dtype,
+                type_,
+                params_of(type_, 1.0, 0.0),
+                {"w": w},
+                f"{name}, n = {n}",
+                ["rounding_boundary"],
+            )
+        )
+
+
+# Integers beyond 2**53 round to even; int64's extremes included.
+INTEGER_WEIGHTS = (
+    [3, -1, 0, 2],
+    [9007199254740993, -9007199254740995, 12345678901234567],
+    [9223372036854775807, -9223372036854775808, 1],
+)
 
 
 # ---------------------------------------------------------------- loss
@@ -550,10 +972,11 @@ def loss_test(
     comment: str,
     flags: list[str],
     factor: list[float] | None = None,
+    **layout: dict,
 ) -> dict:
-    """One loss test; `data` is (y_true, y_pred, w)."""
+    """One loss test; `data` is (y_true, y_pred, w); `layout` passes arg_dtypes and shapes."""
     args = dict(zip(("y_true", "y_pred", "w"), data, strict=True))
-    return numeric_test("loss", dtype, type_, params, args, comment, flags, factor)
+    return numeric_test("loss", dtype, type_, params, args, comment, flags, factor, **layout)
 
 
 def build_loss_suite() -> Suite:
@@ -626,14 +1049,276 @@ def build_loss_suite() -> Suite:
                 tests.append(loss_test(dtype, type_, params, (a, b, w), label, ["invalid"], factor))
             other = "float32" if dtype == "float64" else "float64"
             for arg in ("w", "y_pred"):
-                test = loss_test(
-                    dtype, type_, good, ([1.0], [2.0], [1.0]), f"{arg} is {other}", ["invalid", "mixed_dtype"]
+                tests.append(
+                    loss_test(
+                        dtype,
+                        type_,
+                        good,
+                        ([1.0], [2.0], [1.0]),
+                        f"{arg} is {other}",
+                        ["invalid"],
+                        arg_dtypes={arg: other},
+                    )
                 )
-                test["arg_dtypes"] = {arg: other}
-                test["args"][arg] = hex_list([1.0] if arg == "w" else [2.0], other)
-                test.pop("expected", None)
-                test["expected_error"] = "invalid_dtype"
-                tests.append(test)
+            # SPEC §4's order: penalty, then dtypes, then y shapes, then n > 0, then factor length.
+            order = [
+                ("bad strength and mixed dtypes: strength first", bad, ([1.0], [2.0], [1.0]), None),
+                ("mixed dtypes and lengths differ: dtype first", good, ([1.0, 2.0], [2.0], [1.0]), None),
+                ("mixed dtypes and no samples: dtype first", good, ([], [], [1.0]), None),
+            ]
+            for label, params, data, factor in order:
+                tests.append(
+                    loss_test(
+                        dtype,
+                        type_,
+                        params,
+                        data,
+                        label,
+                        ["check_order"],
+                        factor,
+                        arg_dtypes={"y_pred": other},
+                    )
+                )
+            tests.append(
+                loss_test(
+                    dtype,
+                    type_,
+                    good,
+                    ([], [], [1.0, 2.0]),
+                    "no samples and factor length differs: empty_input first",
+                    ["check_order"],
+                    [1.0],
+                )
+            )
+            add_loss_spec2_groups(suite, type_, dtype)
+    return suite
+
+
+def add_loss_spec2_groups(suite: Suite, type_: str, dtype: str) -> None:
+    """The loss groups spec 2.0 added (appended: old ids stay stable)."""
+    fmt = FORMATS[dtype]
+    prefix = f"{type_}/{dtype}"
+    rng = random.Random(f"loss/{prefix}/spec2")
+    pick = lambda: standard_penalty(rng, type_)  # noqa: E731
+
+    tests = suite.group(
+        f"{prefix}/nan_payload", "NaN inputs with sign and payload bits; the NaN output is canonical."
+    )
+    for label, x in nan_inputs(dtype):
+        tests.append(
+            loss_test(
+                dtype,
+                type_,
+                pick(),
+                ([1.0, x], [1.0, 2.0], [1.0]),
+                f"y_true has a {label}",
+                ["nan", "nan_payload"],
+            )
+        )
+        tests.append(
+            loss_test(
+                dtype,
+                type_,
+                pick(),
+                ([1.0, 2.0], [x, 2.0], [1.0]),
+                f"y_pred has a {label}",
+                ["nan", "nan_payload"],
+            )
+        )
+        tests.append(
+            loss_test(
+                dtype, type_, pick(), ([1.0], [2.0], [x, 1.0]), f"w has a {label}", ["nan", "nan_payload"]
+            )
+        )
+
+    tests = suite.group(
+        f"{prefix}/one_rounding", "The exact loss rounded once (spec 2.0): exact residuals, exact n."
+    )
+    big = 1e154 if dtype == "float64" else in_format("1e19", fmt)
+    tests.append(
+        loss_test(
+            dtype,
+            type_,
+            pick(),
+            ([big] * 4, [0.0] * 4, []),
+            f"y = 4 x [{big:g}], p = 0: the SSE overflows, the mean does not",
+            ["one_rounding", "overflow"],
+        )
+    )
+    tests.append(
+        loss_test(
+            dtype,
+            type_,
+            pick(),
+            ([big, -big], [-big, big], []),
+            "residuals 2y overflow, the mean of their squares too",
+            ["overflow"],
+        )
+    )
+
+    def make() -> tuple:
+        n = rng.randint(1, 5)
+        y_true = random_vector(rng, fmt, n, -3, 3)
+        y_pred = [round_exact(Fraction(y) + Fraction(random_value(rng, fmt, -40, 2)), fmt) for y in y_true]
+        return (pick(), y_true, y_pred, random_vector(rng, fmt, rng.randint(0, 4), -3, 3))
+
+    def differs(params: dict[str, float], y_true: list[float], y_pred: list[float], w: list[float]) -> bool:
+        p = spec.make_penalty(type_, params)
+        return spec1_loss(p, y_true, y_pred, w, fmt) != spec.loss(p, y_true, y_pred, w, fmt)
+
+    for params, y_true, y_pred, w in search(rng, make, differs, 8):
+        tests.append(
+            loss_test(
+                dtype, type_, params, (y_true, y_pred, w), "spec 1.0's rounded steps differ", ["one_rounding"]
+            )
+        )
+
+    tests = suite.group(
+        f"{prefix}/ndarray", "Multi-dimensional y and w; y_true and y_pred must have one shape."
+    )
+    cases = [
+        ("y [2, 3], w [3, 2]", {"y_true": [2, 3], "y_pred": [2, 3], "w": [3, 2]}),
+        ("0-d y and w", {"y_true": [], "y_pred": [], "w": []}),
+        (
+            "y_true [2, 3], y_pred [3, 2]: same size, other shape",
+            {"y_true": [2, 3], "y_pred": [3, 2], "w": [2]},
+        ),
+        ("y_true [6], y_pred [2, 3]", {"y_true": [6], "y_pred": [2, 3], "w": [2]}),
+        ("y [0, 3]: no samples", {"y_true": [0, 3], "y_pred": [0, 3], "w": [2]}),
+    ]
+    for label, shapes in cases:
+        size = math.prod(shapes["y_true"])
+        y_true = random_vector(rng, fmt, size)
+        y_pred = random_vector(rng, fmt, size)
+        w = random_vector(rng, fmt, math.prod(shapes["w"]))
+        tests.append(loss_test(dtype, type_, pick(), (y_true, y_pred, w), label, [], shapes=shapes))
+
+    tests = suite.group(f"{prefix}/generated", "Long generated targets, predictions and weights.")
+    for n in GENERATED_LENGTHS if type_ == "elastic_net" else GENERATED_LENGTHS[:1]:
+        data = (
+            generated("unit", f"loss/{prefix}/{n}/y_true", n),
+            generated("unit", f"loss/{prefix}/{n}/y_pred", n),
+            generated("unit", f"loss/{prefix}/{n}/w", min(n, 65537)),
+        )
+        tests.append(loss_test(dtype, type_, pick(), data, f"unit, n = {n}", []))
+    # y_pred = y_true: zero residuals, so the loss is the penalty's sum, placed just above a tie.
+    y = generated("unit", f"loss/{prefix}/tie/y", 1048579)
+    w = generated("above_tie_abs", f"loss/{prefix}/tie/w", 65537)
+    tests.append(
+        loss_test(
+            dtype,
+            type_,
+            params_of(type_, 1.0, 0.0),
+            (y, y, w),
+            "zero residuals, Σ|w| just above a tie",
+            ["rounding_boundary"],
+        )
+    )
+
+    if dtype == "float64":
+        tests = suite.group(f"{prefix}/integer_input", "Integer elements count as float64 input.")
+        ints = [9007199254740993, -3, 0, 7]
+        floats = [1.5, -2.0, 0.25, 6.0]
+        cases = [
+            ("integer y_true, float64 y_pred and w", {"y_true": "int64"}, (ints, floats, [0.5, -1.0])),
+            (
+                "integer y_true, y_pred and w",
+                {"y_true": "int64", "y_pred": "int64", "w": "int64"},
+                (ints, [1, 2, 3, 4], [5, -6]),
+            ),
+            (
+                "integer y_true, float32 y_pred: mixed",
+                {"y_pred": "float32", "y_true": "int64"},
+                (ints, floats, [0.5]),
+            ),
+        ]
+        for label, arg_dtypes, data in cases:
+            tests.append(loss_test(dtype, type_, pick(), data, label, [], arg_dtypes=arg_dtypes))
+
+
+# ---------------------------------------------------------------- l1_regularization
+
+
+def l1_test(dtype: str, w: list, lam: float, comment: str, flags: list[str], **layout: dict) -> dict:
+    return numeric_test(
+        "l1_regularization", dtype, "l1", {}, {"w": w, "lambda": lam}, comment, flags, **layout
+    )
+
+
+def build_l1_regularization_suite() -> Suite:
+    """The seed's helper: L1(lambda).value(weights) in the weights' dtype (float32 in, float32 out)."""
+    suite = Suite("l1_regularization")
+    for dtype in DTYPES:
+        fmt = FORMATS[dtype]
+        rng = random.Random(f"l1_regularization/{dtype}")
+        tests = suite.group(f"{dtype}/seed", "The seed document's example.")
+        seed_w = [in_format(x, fmt) for x in SEED_WEIGHTS]
+        tests.append(l1_test(dtype, seed_w, SEED_LAMBDA, "seed weights, lambda 0.01", ["seed"]))
+
+        tests = suite.group(f"{dtype}/length", "Random weights of several lengths.")
+        for n in (0, 1, 2, 3, 7, 8, 9, 16, 17, 33, 64, 65, 129, 1025):
+            lam = random_value(rng, BINARY64, -12, 2, signed=False)
+            tests.append(l1_test(dtype, random_vector(rng, fmt, n), lam, f"n = {n}", ["length"]))
+
+        tests = suite.group(f"{dtype}/one_rounding", "RN_F(lambda x exact sum), one rounding.")
+        huge = 1e308 if dtype == "float64" else in_format("3e38", fmt)
+        tests.append(
+            l1_test(
+                dtype,
+                [huge, huge],
+                1e-300 if dtype == "float64" else 1e-10,
+                "the sum overflows, the value does not",
+                ["one_rounding"],
+            )
+        )
+
+        def make(rng: random.Random = rng, fmt: Format = fmt) -> tuple:
+            return (
+                random_vector(rng, fmt, rng.randint(1, 6), -6, 6),
+                random_value(rng, BINARY64, -12, 2, signed=False),
+            )
+
+        def differs(w: list[float], lam: float, fmt: Format = fmt) -> bool:
+            p = spec.make_penalty("l1", {"lam": lam})
+            return spec1_value(p, w, fmt) != spec.value(p, w, fmt)
+
+        for w, lam in search(rng, make, differs, 8):
+            tests.append(l1_test(dtype, w, lam, "fl(lambda x RN(S)) differs", ["one_rounding"]))
+
+        tests = suite.group(f"{dtype}/special", "Zeros, NaN kinds, infinities, huge and tiny lambdas.")
+        specials = [
+            ("all zeros of both signs", [0.0, -0.0, -0.0], 0.5, ["signed_zero"]),
+            ("empty weights", [], 0.5, []),
+            ("+inf weight", [1.0, INF], 0.5, ["infinity"]),
+            ("-inf weight with lambda 0: 0 x inf", [-INF, 1.0], 0.0, ["nan", "infinity"]),
+            ("lambda beyond binary32's range", [1.0, 2.0], 1e39, ["overflow", "parameter_rounding"]),
+            (
+                "lambda beyond binary32's range, a zero weight",
+                [1.0, 0.0],
+                1e39,
+                ["nan", "parameter_rounding"],
+            ),
+            ("smallest subnormal lambda", [1.0, 2.0], 5e-324, ["subnormal", "parameter_rounding"]),
+        ]
+        for label, w, lam, flags in specials:
+            tests.append(l1_test(dtype, w, lam, label, flags))
+        for label, x in nan_inputs(dtype):
+            tests.append(l1_test(dtype, [1.0, x], 0.5, label, ["nan", "nan_payload"]))
+
+        tests = suite.group(f"{dtype}/invalid", "Lambdas the spec rejects.")
+        for label, lam in (("negative", -0.5), ("NaN", NAN), ("+inf", INF), ("-inf", -INF)):
+            tests.append(l1_test(dtype, [1.0, -2.0], lam, f"lambda {label}", ["invalid"]))
+
+        tests = suite.group(f"{dtype}/ndarray", "Multi-dimensional weights.")
+        tests.append(
+            l1_test(dtype, random_vector(rng, fmt, 6), 0.25, "shape [2, 3]", [], shapes={"w": [2, 3]})
+        )
+        if dtype == "float64":
+            tests = suite.group(
+                f"{dtype}/integer_input", "Integer weights, read as RN64 of their exact value."
+            )
+            for w in INTEGER_WEIGHTS:
+                tests.append(l1_test(dtype, w, 0.5, f"w = {w}", [], arg_dtypes={"w": "int64"}))
     return suite
 
 
@@ -688,6 +1373,17 @@ def build_config_suite() -> Suite:
             "a decimal just above half the smallest subnormal",
         ),
         ('  {\n "type" : "l1" ,\n "lam" : 0.25 }\n', "white space"),
+        ('{"type": "l1", "lam": 9007199254740993}', "2^53 + 1 as an integer rounds to even (2^53)"),
+        ('{"type": "l1", "lam": 9007199254740995}', "2^53 + 3 as an integer rounds to even (2^53 + 4)"),
+        (
+            '{"type": "l1", "lam": ' + str(2**1024 - 2**970 - 1) + "}",
+            "an integer just below the overflow midpoint",
+        ),
+        ('{"type": "l2", "lam": 0.5, "penalty_factor": []}', "an empty factor list"),
+        ('{"type": "l1", "lam": -0}', "integer negative zero is stored as +0"),
+        ('{"type": "l1", "lam": 1E-2}', "capital exponent"),
+        ('{"type": "l1", "lam": 0.' + "0" * 400 + "1}", "a 400-digit decimal that underflows to 0"),
+        ('{"type": "l1", "lam": 1' + "0" * 400 + "e-400}", "a 401-digit mantissa with a negative exponent"),
     ]
     tests.extend(from_config_test(text, comment) for text, comment in valid)
     tests = suite.group("from_config/invalid", "Configurations that must be rejected, with their codes.")
@@ -711,6 +1407,26 @@ def build_config_suite() -> Suite:
         ('{"type": "l1", "lam": -0.1}', "a negative parameter"),
         ('{"type": "l1", "lam": 1e400}', "a number beyond binary64's range"),
         ('{"type": "l2", "lam": 0.1, "penalty_factor": [1, -1]}', "a negative factor"),
+        ('{"type": "l1", "lam": 0.1, "lam": 0.2}', "a duplicate key"),
+        ('{"type": "l1", "type": "l1", "lam": 0.1}', "a duplicate key with the same value"),
+        ('{"type": ["l1"], "lam": 0.1}', "a type that is a list"),
+        ('{"type": 1, "lam": 0.1}', "a type that is a number"),
+        ('{"type": null, "lam": 0.1}', "a null type"),
+        ('{"type": "l1", "lam": [0.1]}', "a parameter that is a list"),
+        ('{"type": "l2", "lam": 0.1, "penalty_factor": [[1]]}', "a factor that is a list"),
+        ('{"type": "l2", "lam": 0.1, "penalty_factor": [true]}', "a factor that is a boolean"),
+        ("[" * 100000 + "]" * 100000, "100000 nested arrays: too deep, not a crash"),
+        ('{"type": "l1", "lam": ' + "[" * 100000 + "]" * 100000 + "}", "a parameter nested 100000 deep"),
+        ('{"type": "l1", "lam": ' + "9" * 5000 + "}", "a 5000-digit integer: +inf, then rejected"),
+        (
+            '{"type": "l1", "lam": ' + str(2**1024 - 2**970) + "}",
+            "the binary64 overflow midpoint as an integer",
+        ),
+        ('{"type": "l2", "lam": 1, "penalty_factor": [1, ' + "1" * 400 + "]}", "a 400-digit integer factor"),
+        ('{"type": "l2", "lam": 0.1, "penalty_factor": [1, 1e309]}', "a factor beyond binary64's range"),
+        ('{"type": "l1", "lam": -1e400}', "a parameter below -DBL_MAX"),
+        ("", "an empty document"),
+        ('{"type": "l1", "lam": 0.1} {}', "two documents"),
     ]
     tests.extend(from_config_test(text, comment) for text, comment in invalid)
 
@@ -832,6 +1548,7 @@ def build_all() -> dict[str, str]:
         build_penalty_suite("gradient"),
         build_penalty_suite("prox"),
         build_loss_suite(),
+        build_l1_regularization_suite(),
         build_config_suite(),
         build_convert_suite(),
         build_training_suite(),

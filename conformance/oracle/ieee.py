@@ -7,10 +7,13 @@ rational result rounded once by `round_exact`.
 from __future__ import annotations
 
 import math
+import struct
 from dataclasses import dataclass
 from fractions import Fraction
 
-NAN = float("nan")
+# The canonical quiet NaN of SPEC §2 (0x7ff8000000000000); built from its bits so that it does not
+# depend on how the platform spells float("nan").
+NAN = struct.unpack("<d", struct.pack("<Q", 0x7FF8000000000000))[0]
 INF = float("inf")
 
 
@@ -64,13 +67,20 @@ def round_exact(q: Fraction, fmt: Format) -> float:
 
 def to_format(x: float, fmt: Format) -> float:
     """Convert a binary64 value to fmt (RN32 for binary32; identity for binary64)."""
-    if math.isnan(x) or math.isinf(x) or x == 0:
+    if math.isnan(x) or math.isinf(x) or x == 0 or fmt is BINARY64 or is_representable(x, fmt):
         return x
     return round_exact(Fraction(x), fmt)
 
 
 def is_representable(x: float, fmt: Format) -> bool:
-    return math.isnan(x) or to_format(x, fmt) == x
+    """Whether x is a value of fmt. A binary32 round trip through the C cast is exact exactly when
+    x is a binary32 value, whatever the cast's rounding; struct refuses magnitudes beyond the range."""
+    if fmt is BINARY64 or math.isnan(x) or math.isinf(x):
+        return True
+    try:
+        return struct.unpack("<f", struct.pack("<f", x))[0] == x
+    except OverflowError:
+        return False
 
 
 def _signed_zero(negative: bool) -> float:
@@ -136,3 +146,35 @@ def div(a: float, b: float, fmt: Format) -> float:
 
 def copysign(magnitude: float, sign_source: float) -> float:
     return math.copysign(magnitude, sign_source)
+
+
+def canonical(x: float) -> float:
+    """Every NaN a backend outputs is the positive quiet NaN (SPEC §2); other values are unchanged."""
+    return NAN if math.isnan(x) else x
+
+
+# A binary32 NaN is carried in a Python float as the binary64 NaN with the same sign and the same
+# leading fraction bits (what an IEEE conversion to binary64 does), so input NaNs keep their payload.
+_F32_SHIFT = 52 - 23
+
+
+def to_bits(x: float, fmt: Format) -> int:
+    """The IEEE bit pattern of x in fmt; x must be a value of fmt (any NaN is, with its payload)."""
+    bits64 = struct.unpack("<Q", struct.pack("<d", x))[0]
+    if fmt is BINARY64:
+        return bits64
+    if math.isnan(x):
+        return (bits64 >> 63) << 31 | 0xFF << 23 | (bits64 & ((1 << 52) - 1)) >> _F32_SHIFT
+    if not is_representable(x, BINARY32):
+        raise ValueError(f"{x!r} is not a binary32 value")
+    return struct.unpack("<I", struct.pack("<f", x))[0]
+
+
+def from_bits(bits: int, fmt: Format) -> float:
+    """The value with IEEE bit pattern `bits` in fmt, as a Python float (NaN payloads kept)."""
+    if fmt is BINARY64:
+        return struct.unpack("<d", struct.pack("<Q", bits))[0]
+    if bits & 0x7F800000 == 0x7F800000 and bits & 0x7FFFFF:
+        carrier = (bits >> 31) << 63 | 0x7FF << 52 | (bits & 0x7FFFFF) << _F32_SHIFT
+        return struct.unpack("<d", struct.pack("<Q", carrier))[0]
+    return struct.unpack("<f", struct.pack("<I", bits))[0]

@@ -106,3 +106,37 @@ def test_cli_value_and_error_code(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out.strip() == "0.02"
     assert main(["value", "--penalty", '{"type": "l1", "lam": -1}', "1"]) == 2
     assert "invalid_lambda" in capsys.readouterr().err
+
+
+def test_the_estimator_protocol_works_without_scikit_learn() -> None:
+    import subprocess
+    import sys
+
+    script = """
+import sys, warnings
+sys.modules["sklearn"] = None  # as if scikit-learn were not installed
+import numpy as np
+import regpen
+from regpen.model import HAVE_SKLEARN, ConvergenceWarning, PenalizedRegression
+assert not HAVE_SKLEARN
+rng = np.random.default_rng(0)
+x = rng.standard_normal((30, 3))
+y = x @ np.array([1.0, 0.0, -2.0]) + 0.5
+model = PenalizedRegression(regpen.L1(0.01))
+assert model.get_params()["penalty"] == regpen.L1(0.01)
+assert model.set_params(tol=1e-8) is model and model.tol == 1e-8
+assert model.fit(x, y).score(x, y) > 0.99 and model.n_features_in_ == 3
+try:
+    PenalizedRegression().predict(x)
+    raise SystemExit("predict before fit must fail")
+except ValueError as error:
+    assert "not fitted" in str(error)
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    PenalizedRegression(regpen.L1(0.001), max_iter=1, tol=0.0).fit(x, y)
+assert any(issubclass(w.category, ConvergenceWarning) for w in caught)
+print("ok")
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
