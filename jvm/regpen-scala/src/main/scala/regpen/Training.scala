@@ -29,7 +29,10 @@ private[regpen] final class Training(
       acc.rounded(1, n, up = false)
     else 0.0
   val yc: Array[Double] = y.map(_ - yMean)
-  val colSq: Array[Double] = Array.tabulate(p)(j => acc.reset().addDot(xc, j * n, 1, xc, j * n, n, 1).rounded())
+  val colSq: Array[Double] = Array.tabulate(p) { j =>
+    val fast = ExactDot.fastDot(0.0, xc, j * n, 1, xc, j * n, n, negate = false, 0.0, 0.0)
+    if !fast.isNaN then fast else acc.reset().addDot(xc, j * n, 1, xc, j * n, n, 1).rounded()
+  }
   val tau: Double = tol * acc.reset().addDot(yc, 0, 1, yc, 0, n, 1).rounded(2, n, up = false)
 
   var penalty: Penalty = penalty0

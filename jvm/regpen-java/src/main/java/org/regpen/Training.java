@@ -66,7 +66,8 @@ final class Training {
         }
         colSq = new double[p];
         for (int j = 0; j < p; j++) {
-            colSq[j] = acc.reset().addDot(xc, j * n, 1, xc, j * n, n, 1).rounded();
+            double fast = ExactDot.fastDot(0.0, xc, j * n, 1, xc, j * n, n, false, 0.0, 0.0);
+            colSq[j] = fast == fast ? fast : acc.reset().addDot(xc, j * n, 1, xc, j * n, n, 1).rounded();
         }
         double twiceMse = acc.reset().addDot(yc, 0, 1, yc, 0, n, 1).rounded(2, n, false);
         tau = tol * twiceMse;
