@@ -11,6 +11,7 @@ enum ErrorCode(val id: String, val status: Int):
   case InvalidPenaltyFactor extends ErrorCode("invalid_penalty_factor", 6)
   case InvalidConfig extends ErrorCode("invalid_config", 7)
   case InvalidArgument extends ErrorCode("invalid_argument", 8)
+  case NonFiniteInput extends ErrorCode("non_finite_input", 9)
 
 /** Thrown for input the spec rejects. Unchecked, like every caller's mistake on the JVM. */
 final class RegpenError(val code: ErrorCode, message: String, cause: Throwable | Null = null)

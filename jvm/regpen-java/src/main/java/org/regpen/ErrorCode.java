@@ -10,7 +10,8 @@ public enum ErrorCode {
     INVALID_DTYPE("invalid_dtype", 5),
     INVALID_PENALTY_FACTOR("invalid_penalty_factor", 6),
     INVALID_CONFIG("invalid_config", 7),
-    INVALID_ARGUMENT("invalid_argument", 8);
+    INVALID_ARGUMENT("invalid_argument", 8),
+    NON_FINITE_INPUT("non_finite_input", 9);
 
     private final String id;
     private final int status;
