@@ -73,7 +73,7 @@
 (definterface Sum
   ;; reset: back to an empty sum. add: + x. addProduct: + a·b. addProducts: + the product of every
   ;; factor. rounded: RN64 of the exact total. roundedScaled: RN64(num/den · total), den > 0.
-  ;; exactTotal, exactExponent: the finite exact total as m·2^e.
+  ;; exactTotal, exactExponent: the finite exact total as m·2^e. addExact: + m·2^e.
   (^void reset [])
   (^void add [^double x])
   (^void addProduct [^double a ^double b])
@@ -81,13 +81,13 @@
   (^double rounded [])
   (^double roundedScaled [^long num ^long den])
   (^java.math.BigInteger exactTotal [])
-  (^long exactExponent []))
+  (^long exactExponent [])
+  (^void addExact [^java.math.BigInteger m ^long e]))
 
 (definterface Internal
   ;; The accumulator's own steps (deftype methods must come from an interface; not an API).
   (^void grow [^double x])
   (^void addDouble [^double x])
-  (^void addExact [^java.math.BigInteger m ^long e])
   (^void flush [])
   (^double roundExact [^long num ^long den])
   (^double fsumRound [])
@@ -104,6 +104,7 @@
   (cond (Double/isNaN v) nan (pos? v) pos-inf :else neg-inf))
 
 (deftype Accumulator [^doubles parts
+                      ^doubles scratch
                       ^:unsynchronized-mutable ^long size
                       ^:unsynchronized-mutable ^BigInteger big
                       ^:unsynchronized-mutable ^long big-exp
@@ -143,41 +144,60 @@
 
   (addProducts [this factors]
     (let [n (alength factors)
-          v (areduce factors i acc 1.0 (* acc (aget factors i)))]
+          ;; One pass for SPEC §7.1's cases: a non-finite factor, a zero factor, a NaN, the sign.
+          flags (loop [k 0, flags 0]
+                  (if (< k n)
+                    (let [f (aget factors k)]
+                      (recur (inc k)
+                             (cond-> flags
+                               (not (Double/isFinite f)) (bit-or 1)
+                               (zero? f) (bit-or 2)
+                               (Double/isNaN f) (bit-or 4)
+                               (neg? (Math/copySign 1.0 f)) (bit-xor 8))))
+                    flags))]
       (cond
-        (not (areduce factors i ok true (and ok (Double/isFinite (aget factors i)))))
-        ;; A NaN factor or 0 × ∞ makes the running IEEE product NaN; otherwise it is ±∞ (a finite
-        ;; partial product may overflow on the way, never turning an infinite term into NaN).
-        (let [has-zero? (areduce factors i z false (or z (zero? (aget factors i))))
-              nan? (areduce factors i z false (or z (Double/isNaN (aget factors i))))
-              negative? (odd? (areduce factors i c 0 (if (neg? (Math/copySign 1.0 (aget factors i)))
-                                                       (inc c) c)))]
-          (set! special (bit-or special (cond (or nan? has-zero?) nan negative? neg-inf :else pos-inf))))
+        (not (zero? (bit-and flags 1)))
+        (set! special (bit-or special (cond (not (zero? (bit-and flags 6))) nan
+                                            (zero? (bit-and flags 8)) pos-inf
+                                            :else neg-inf)))
 
-        (areduce factors i z false (or z (zero? (aget factors i)))) nil
+        (not (zero? (bit-and flags 2))) nil
 
         :else
-        ;; Expand the product factor by factor into exact two-product parts; any part outside the
-        ;; safe range sends the whole term to the exact sum.
-        (let [expansion (loop [k 1, terms [(aget factors 0)]]
-                          (if (< k n)
-                            (let [f (aget factors k)
-                                  next (reduce (fn [out ^double t]
-                                                 (let [p (* t f)]
-                                                   (if (or (nil? out) (not (Double/isFinite p))
-                                                           (< (Math/abs p) safe-min))
-                                                     (reduced nil)
-                                                     (let [e (Math/fma t f (- p))]
-                                                       (cond-> (conj out p) (not (zero? e)) (conj e))))))
-                                               [] terms)]
-                              (when next (recur (inc k) next)))
-                            terms))]
-          (if (and expansion (nil? big))
-            (doseq [t expansion] (.grow this (double t)))
+        ;; Expand the product factor by factor into exact two-product parts (scratch holds two
+        ;; buffers of 32: at most 2^(k−1) parts for k ≤ 6 factors). A part outside the safe range
+        ;; sends the whole term to the exact sum.
+        (let [half (quot (alength scratch) 2)
+              m (if (> n 6)
+                  -1
+                  (do (aset scratch 0 (aget factors 0))
+                      (loop [k 1, from 0, m 1]
+                        (if (< k n)
+                          (let [f (aget factors k)
+                                to (- half from)
+                                m' (long (loop [t 0, out 0]
+                                     (if (< t m)
+                                       (let [x (aget scratch (+ from t))
+                                             p (* x f)]
+                                         (if (or (not (Double/isFinite p)) (< (Math/abs p) safe-min))
+                                           -1
+                                           (let [e (Math/fma x f (- p))]
+                                             (aset scratch (+ to out) p)
+                                             (if (zero? e)
+                                               (recur (inc t) (inc out))
+                                               (do (aset scratch (+ to out 1) e)
+                                                   (recur (inc t) (+ out 2)))))))
+                                       out)))]
+                            (if (neg? m') -1 (recur (inc k) to m')))
+                          ;; Leave the result at the start of scratch.
+                          (do (when (pos? from) (System/arraycopy scratch from scratch 0 m))
+                              m)))))]
+          (if (neg? m)
             (.addExact this
-                       (areduce factors i m BigInteger/ONE
-                                (.multiply ^BigInteger m (BigInteger/valueOf (significand (aget factors i)))))
-                       (areduce factors i e 0 (+ e (exponent (aget factors i))))))))))
+                       (areduce factors i acc BigInteger/ONE
+                                (.multiply ^BigInteger acc (BigInteger/valueOf (significand (aget factors i)))))
+                       (areduce factors i e 0 (+ e (exponent (aget factors i)))))
+            (dotimes [t m] (.grow this (aget scratch t))))))))
 
   (rounded [this]
     (cond
@@ -279,4 +299,4 @@
 (defn accumulator
   "A new, empty correctly rounded sum (see the namespace doc). Not thread-safe: one per thread."
   ^regpen.dot.Accumulator []
-  (Accumulator. (double-array capacity) 0 nil 0 0))
+  (Accumulator. (double-array capacity) (double-array 64) 0 nil 0 0))

@@ -253,7 +253,8 @@
     u))
 
 (defn- duality-gap
-  "SPEC §7.5: the Fenchel gap at w with the dual point c·r, times 2/n."
+  "SPEC §7.5: the Fenchel gap at w with the dual point c·r, times 2/n: one rounding of
+  ½·Σr² + ½·c·c·Σr² − c·Σ r·yc + Σ α_j·|w_j| + ½·Σ β_j·w_j² + Σ q_j."
   ^double [{:keys [^long n ^long p ^doubles alpha ^doubles beta ^doubles yc]}
            ^doubles w ^doubles r ^doubles u]
   (let [c (loop [j 0, c 1.0]
@@ -264,11 +265,6 @@
                                  c)))
               c))
         ^Accumulator acc (dot/accumulator)]
-    (dotimes [i n]
-      (let [ri (aget r i)]
-        (.addProducts acc (double-array [0.5 ri ri]))
-        (.addProducts acc (double-array [0.5 c c ri ri]))
-        (.addProducts acc (double-array [(- c) ri (aget yc i)]))))
     (dotimes [j p]
       (let [a (aget alpha j), b (aget beta j), wj (aget w j)]
         (.addProduct acc a (Math/abs wj))
@@ -277,6 +273,27 @@
           (let [m (- (* c (Math/abs (aget u j))) a)]
             (when (> m 0.0)
               (.add acc (/ (* m m) (* 2.0 b))))))))
+    (if (areduce r i ok true (and ok (Double/isFinite (aget r i))))
+      ;; Finite residuals: S1 = Σ r² and S2 = Σ r·yc exactly, then ½·S1 + ½·c²·S1 − c·S2 exactly
+      ;; as integers times powers of two (c = mc·2^ec), the same value as the per-term sum below.
+      (let [^Accumulator s1 (dot/accumulator)
+            ^Accumulator s2 (dot/accumulator)]
+        (dotimes [i n]
+          (.addProduct s1 (aget r i) (aget r i))
+          (.addProduct s2 (aget r i) (aget yc i)))
+        (let [m1 (.exactTotal s1), e1 (.exactExponent s1)
+              m2 (.exactTotal s2), e2 (.exactExponent s2)
+              mc (BigInteger/valueOf (dot/significand c)), ec (dot/exponent c)]
+          (.addExact acc m1 (dec e1))
+          (.addExact acc (.multiply m1 (.multiply mc mc)) (+ e1 (* 2 ec) -1))
+          (.addExact acc (.negate (.multiply m2 mc)) (+ e2 ec))))
+      ;; Non-finite residuals (a diverging fit): term by term, so that SPEC §7.1's special values
+      ;; come out of the same products as the spec writes them.
+      (dotimes [i n]
+        (let [ri (aget r i)]
+          (.addProducts acc (double-array [0.5 ri ri]))
+          (.addProducts acc (double-array [0.5 c c ri ri]))
+          (.addProducts acc (double-array [(- c) ri (aget yc i)])))))
     (.roundedScaled acc 2 n)))
 
 (defn- intercept-of
