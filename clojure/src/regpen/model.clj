@@ -10,7 +10,7 @@
   Options (train-model, regularization-path): :penalty (required; a regpen.core penalty), :solver
   :cd (cyclic coordinate descent, the default), :ista or :fista; :fit-intercept (default true);
   :max-iter (default 1000); :tol (default 1e-4); :trajectory? (default false) to keep w after every
-  iteration. X is a seq of rows (vectors, seqs or arrays) or a 2-D Java array; y a seq or array. Every
+  iteration; :coef-init, p finite numbers to start from (a warm start; default all +0). X is a seq of rows (vectors, seqs or arrays) or a 2-D Java array; y a seq or array. Every
   element is a number (floats widen exactly, integers and ratios are rounded once to binary64).
 
   A fit that stops at :max-iter without meeting the duality-gap tolerance is still returned, with
@@ -419,6 +419,22 @@
 ;; ---------------------------------------------------------------------------------------------
 ;; Public API
 
+(defn- initial-coef
+  "The starting w: :coef-init checked (p finite numbers), or p zeros."
+  ^doubles [coef-init ^long p]
+  (if (nil? coef-init)
+    (double-array p)
+    (let [^doubles w (if (seqable-row? coef-init)
+              (numbers ":coef-init" coef-init)
+              (fail :invalid-dtype (str ":coef-init must be a seq or array of numbers, got "
+                                        (pr-str coef-init)) :parameter :coef-init))]
+      (when (not= (alength w) p)
+        (fail :shape-mismatch (str ":coef-init has " (alength w) " values for " p " features")
+              :parameter :coef-init))
+      (when-not (areduce w i ok true (and ok (Double/isFinite (aget w i))))
+        (fail :non-finite-input (str ":coef-init must be finite, got " (vec w)) :parameter :coef-init))
+      w)))
+
 (defn train-model
   "Fits ŷ = X·w + b to `labels` by minimizing (1/n)·‖y − X·w − b‖² + penalty(w) (SPEC §7), and
   returns the fit as data:
@@ -436,7 +452,7 @@
         o (check-options opts)
         data (check-data x y (:penalty o))
         pr (prepare data (:penalty o) (:fit-intercept o) (:tol o))]
-    (solve pr (double-array (:p data)) o)))
+    (solve pr (initial-coef (:coef-init o) (:p data)) o)))
 
 (defn predict
   "ŷ_i = RN(b + Σ_j X_ij·w_j) for every row of X (SPEC §7.7), as a double array. `model` is a fit

@@ -5,6 +5,7 @@
   (:require [clojure.string :as str]
             [clojure.test :refer [deftest is testing]]
             [regpen.core :as rp]
+            [regpen.dot :as dot]
             [regpen.model :as m])
   (:import (java.util Random)))
 
@@ -89,6 +90,41 @@
         (is (:converged? fit))
         (is (<= (:gap fit) (:tau fit)))
         (is (nil? (:warning fit)))))))
+
+(deftest warm-start
+  (let [[x y] (problem 30 4 9)
+        o {:penalty (rp/l1 0.05)}
+        cold (m/train-model x y o)
+        warm (m/train-model x y (assoc o :coef-init (vec (:coef cold))))]
+    (is (< (:n-iter warm) (:n-iter cold)))
+    (is (:converged? warm))
+    (is (= :shape-mismatch (first (code-of #(m/train-model x y (assoc o :coef-init [1.0]))))))
+    (is (= :non-finite-input (first (code-of #(m/train-model x y (assoc o :coef-init [##NaN 0 0 0]))))))))
+
+(deftest gap-with-non-finite-residuals
+  ;; A diverging fit can overflow its residuals; the gap then follows SPEC §7.1's special values
+  ;; term by term: ½·r² is +inf; −c·r·yc is +inf for yc < 0 (so the gap is +inf), −inf for yc > 0
+  ;; (infinities of both signs: NaN), and 0 × ∞ = NaN for yc = 0.
+  (let [gap #'m/duality-gap
+        pr {:n 2 :p 1 :alpha (double-array [0.0]) :beta (double-array [1.0])
+            :yc (double-array [1.0 -1.0])}]
+    (is (= ##Inf (gap (assoc pr :yc (double-array [-1.0 1.0]))
+                      (double-array [0.5]) (double-array [##Inf 1.0]) (double-array [1.0]))))
+    (is (Double/isNaN (gap pr (double-array [0.5]) (double-array [##Inf 1.0]) (double-array [1.0]))))
+    (is (Double/isNaN (gap (assoc pr :yc (double-array [0.0 1.0]))
+                           (double-array [0.5]) (double-array [##Inf 1.0]) (double-array [1.0]))))
+    (testing "finite residuals, c < 1: the exact combination is the exact rational gap rounded once"
+      (let [pr (assoc pr :alpha (double-array [0.05]) :beta (double-array [0.0]))
+            r (double-array [0.1 -0.7]) w (double-array [0.3]) u (double-array [0.2])
+            ex (fn [^double x] (rationalize (BigDecimal. x)))
+            c (/ 0.05 0.2)                                  ; α/|u| < 1: the dual scaling
+            q (+ (* 1/2 (reduce + (map #(* (ex %) (ex %)) r)))
+                 (* 1/2 (ex c) (ex c) (reduce + (map #(* (ex %) (ex %)) r)))
+                 (- (* (ex c) (+ (* (ex 0.1) 1) (* (ex -0.7) -1))))
+                 (* (ex 0.05) (ex 0.3)))
+            rounded (dot/round-quotient (biginteger (numerator q)) 0 (biginteger (denominator q)))]
+        (is (= (Double/doubleToRawLongBits rounded)
+               (Double/doubleToRawLongBits (gap pr w r u))))))))
 
 (deftest allowed-corner-cases
   (testing "a constant column gets exactly +0 with an intercept; p > n trains"
