@@ -18,6 +18,10 @@
     expansion, or an expansion that grows too long switch the accumulator to an exact BigInteger
     sum m·2^e. This is the reference the fast path is tested against.
 
+  Plain dot products (residuals, column dots, coordinate updates) first try `rounded-dot`: Sum2
+  with FMA two-products and a running error bound, O(1) per term, whose rounding `certified` proves
+  or refuses; a refusal (a tie, a tiny or huge term, a special value) runs the accumulator instead.
+
   Non-finite factors follow SPEC §7.1: a term with a NaN factor or 0 × ∞ is NaN; infinite terms of
   both signs make NaN; else the sum is the infinity of the infinite terms. An exact zero is +0."
   (:require [regpen.exact :as exact])
@@ -300,3 +304,60 @@
   "A new, empty correctly rounded sum (see the namespace doc). Not thread-safe: one per thread."
   ^regpen.dot.Accumulator []
   (Accumulator. (double-array capacity) (double-array 64) 0 nil 0 0))
+
+;; ---------------------------------------------------------------------------------------------
+;; Fast path for plain dot products
+
+(def ^:const certify-margin
+  "1 + 2^-20: covers the rounding of the certificate's own two-term sum."
+  (+ 1.0 (Math/scalb 1.0 (int -20))))
+
+(defn certified
+  "RN64(S) for an exact S known to satisfy |S − (s + c)| ≤ bound, or NaN when the interval may hold
+  a rounding boundary (then only an exact sum can decide). r = fl(s + c) with s + c = r + d exactly
+  (TwoSum); if |d| + bound is below half the distance from r to either neighbour, S rounds to r."
+  ^double [^double s ^double c ^double bound]
+  (let [r (+ s c)
+        z (- r s)
+        d (+ (- s (- r z)) (- c z))]
+    (cond
+      (not (and (Double/isFinite r) (Double/isFinite d) (Double/isFinite bound))) Double/NaN
+      ;; s + c = 0 with no rounding in c: the exact sum is 0, which is +0.
+      (zero? r) (if (and (zero? d) (zero? bound)) 0.0 Double/NaN)
+      ;; Near the subnormals the margin arithmetic itself could round; let the exact sum decide.
+      (< (Math/abs r) (Math/scalb 1.0 (int -900))) Double/NaN
+      :else
+      (let [a (Math/abs r)
+            half (* 0.5 (min (Math/ulp a) (Math/ulp (Math/nextDown a))))
+            offset (* (+ (Math/abs d) bound) certify-margin)]
+        (if (< offset half) r Double/NaN)))))
+
+(defmacro rounded-dot
+  "RN64(xa·xb + Σ_{i<n} a·b), where `a` and `b` are double expressions in the symbol `i`.
+
+  The fast path is Sum2 (Ogita–Rump–Oishi) with FMA two-products: s collects the products by
+  TwoSum (exact), c collects the TwoSum and product errors (exact values) by plain additions, each
+  of which errs by at most u·|its result|; F, the sum of those |results|, bounds c's error by u·F,
+  doubled (2^-52·F) to cover F's own rounding. `certified` then proves the rounding or gives up.
+  It gives up (and `fallback`, an expression, is evaluated instead) when a product is outside the
+  FMA-safe range, anything overflows, or the result is tiny or too close to a rounding boundary:
+  the fallback is the exact `accumulator`, so the result is the same either way."
+  [[i n] a b xa xb fallback]
+  `(let [n# (long ~n)
+         r# (double (loop [~i -1, s# 0.0, c# 0.0, f# 0.0]
+              (if (< ~i n#)
+                (let [x# (double (if (neg? ~i) ~xa ~a))
+                      y# (double (if (neg? ~i) ~xb ~b))
+                      p# (* x# y#)]
+                  (if (or (not (Double/isFinite p#))
+                          (and (< (Math/abs p#) safe-min) (not (zero? x#)) (not (zero? y#))))
+                    Double/NaN
+                    (let [e# (Math/fma x# y# (- p#))
+                          t# (+ s# p#)
+                          z# (- t# s#)
+                          err# (+ (- s# (- t# z#)) (- p# z#))
+                          c1# (+ c# err#)
+                          c2# (+ c1# e#)]
+                      (recur (inc ~i) t# c2# (+ f# (+ (Math/abs c1#) (Math/abs c2#)))))))
+                (certified s# c# (* f# (Math/scalb 1.0 (int -52)))))))]
+     (if (Double/isNaN r#) (double ~fallback) r#)))

@@ -235,10 +235,12 @@
   (let [^Accumulator acc (dot/accumulator)
         r (double-array n)]
     (dotimes [i n]
-      (.reset acc)
-      (.add acc (aget yc i))
-      (dotimes [j p] (.addProduct acc (aget xc (+ (* i p) j)) (- (aget w j))))
-      (aset r i (.rounded acc)))
+      (let [base (* i p)]
+        (aset r i (dot/rounded-dot [j p] (aget xc (+ base j)) (- (aget w j)) (aget yc i) 1.0
+                                   (do (.reset acc)
+                                       (.add acc (aget yc i))
+                                       (dotimes [j p] (.addProduct acc (aget xc (+ base j)) (- (aget w j))))
+                                       (.rounded acc))))))
     r))
 
 (defn- column-dots
@@ -247,9 +249,11 @@
   (let [^Accumulator acc (dot/accumulator)
         u (double-array p)]
     (dotimes [j p]
-      (.reset acc)
-      (dotimes [i n] (.addProduct acc (aget cols (+ (* j n) i)) (aget r i)))
-      (aset u j (.rounded acc)))
+      (let [base (* j n)]
+        (aset u j (dot/rounded-dot [i n] (aget cols (+ base i)) (aget r i) 0.0 0.0
+                                   (do (.reset acc)
+                                       (dotimes [i n] (.addProduct acc (aget cols (+ base i)) (aget r i)))
+                                       (.rounded acc))))))
     u))
 
 (defn- duality-gap
@@ -333,11 +337,14 @@
                       s (aget col-sq j)
                       new (if (zero? s)
                             0.0
-                            (do (.reset acc)
-                                (let [base (* j n)]
-                                  (dotimes [i n] (.addProduct acc (aget cols (+ base i)) (aget r i))))
-                                (.addProduct acc s old)
-                                (/ (soft-threshold (.rounded acc) (aget alpha j)) (aget denom j))))
+                            (let [base (* j n)
+                                  rho (dot/rounded-dot [i n] (aget cols (+ base i)) (aget r i) s old
+                                                       (do (.reset acc)
+                                                           (dotimes [i n]
+                                                             (.addProduct acc (aget cols (+ base i)) (aget r i)))
+                                                           (.addProduct acc s old)
+                                                           (.rounded acc)))]
+                              (/ (soft-threshold rho (aget alpha j)) (aget denom j))))
                       delta (- old new)]
                   (when (and (not (zero? delta)) (not (zero? s)))
                     (let [base (* j n)]

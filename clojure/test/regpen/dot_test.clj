@@ -182,3 +182,34 @@
           ^Accumulator acc (dot/accumulator)]
       (doseq [x xs] (.add acc (double x)))
       (is (= (bits (rn (reduce + (map exact xs)))) (bits (.rounded acc)))))))
+
+(deftest fast-dot-equals-the-exact-sum
+  (testing "rounded-dot (Sum2 with a certificate) gives the accumulator's bits, certified or not"
+    (let [rng (Random. 99)
+          certified-count (atom 0)
+          cases (concat
+                 ;; ordinary data, cancelling data, data on midpoints, tiny and huge products
+                 (for [_ (range 200)]
+                   (let [n (inc (.nextInt rng 20))]
+                     [(double-array (repeatedly n #(.nextGaussian rng)))
+                      (double-array (repeatedly n #(.nextGaussian rng)))]))
+                 [[(double-array [1.0 (Math/scalb 1.0 (int -53))]) (double-array [1.0 1.0])]
+                  [(double-array [1e300 -1e300 1e-300]) (double-array [1e8 1e8 3.0])]
+                  [(double-array [0.1 -0.1]) (double-array [0.3 0.3])]
+                  [(double-array [1e-200 1e-200]) (double-array [1e-200 -3e-201])]
+                  [(double-array [1e308 1e308 -1e308]) (double-array [1.0 1.0 1.0])]
+                  [(double-array [##NaN 1.0]) (double-array [1.0 1.0])]
+                  [(double-array [-0.0 0.0]) (double-array [1.0 -1.0])]])]
+      (doseq [[k [^doubles a ^doubles b]] (map-indexed vector cases)]
+        (let [n (alength a)
+              ^Accumulator acc (dot/accumulator)
+              exact (do (.addProduct acc 0.5 -0.25)
+                        (dotimes [i n] (.addProduct acc (aget a i) (aget b i)))
+                        (.rounded acc))
+              fast (dot/rounded-dot [i n] (aget a i) (aget b i) 0.5 -0.25 ##NaN)]
+          ;; A NaN from the fast path means "not certified"; then the fallback (here NaN) is used.
+          (is (or (Double/isNaN fast) (= (bits exact) (bits fast))) (str (vec a) " " (vec b)))
+          (when (< k 200)
+            (swap! certified-count + (if (Double/isNaN fast) 0 1)))))
+      ;; On ordinary data the certificate nearly always holds: the fast path is not a dead branch.
+      (is (< 190 @certified-count) (str @certified-count " of 200 certified")))))
