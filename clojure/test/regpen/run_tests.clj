@@ -2,7 +2,9 @@
 ;; clojure.test's summary and exits non-zero on any failure or error, so that the build fails.
 (require '[clojure.test :as t])
 
-(def test-namespaces '[regpen.exact-test regpen.core-test regpen.spec2-test regpen.vectors-test])
+(def test-namespaces
+  '[regpen.exact-test regpen.core-test regpen.spec2-test regpen.vectors-test
+    regpen.dot-test regpen.model-test regpen.training-vectors-test])
 
 (apply require test-namespaces)
 
