@@ -49,6 +49,8 @@ OPERATIONS = (
     "config_roundtrip",
     "convert",
 )
+# Model fits (SPEC §7): in the vectors, read by each language's own suite; not yet harness operations.
+TRAINING_OPERATIONS = ("train", "path")
 DTYPES = ("float64", "float32")
 
 # Converter conventions: the parameters in the order the converters take them, and the Python

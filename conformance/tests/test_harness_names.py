@@ -31,7 +31,9 @@ def test_the_table_agrees_with_the_oracle_and_the_schema():
     assert names.PARAMETER_NAMES == spec.PARAMETER_NAMES
     assert names.CONVENTIONS == spec.CONVENTIONS
     schema = json.loads(SCHEMA.read_text())
-    assert set(schema["$defs"]["test"]["properties"]["operation"]["enum"]) <= set(names.OPERATIONS)
+    assert set(schema["$defs"]["test"]["properties"]["operation"]["enum"]) <= set(
+        names.OPERATIONS + names.TRAINING_OPERATIONS
+    )
     assert schema["$defs"]["penalty"]["properties"]["type"]["enum"] == list(names.PENALTY_TYPES)
 
 

@@ -334,7 +334,7 @@ def _print_fit(out: dict[str, Any]) -> None:
 
 
 def _path(options: argparse.Namespace) -> dict[str, Any]:
-    from regpen.model import LinearModel, RegularizationPath, lambda_max, regularization_path
+    from regpen.model import lambda_max, regularization_path
 
     x, y, names = read_csv(options.csv, options.target)
     if options.n_strengths < 1 or not 0.0 < options.ratio <= 1.0:
@@ -343,20 +343,20 @@ def _path(options: argparse.Namespace) -> dict[str, Any]:
             f"got {options.n_strengths} and {options.ratio}"
         )
     make = _path_penalty(options)
-    # From the smallest strength whose L1 part zeroes every weight (elastic_net's L1 part is mix·λ).
-    share = options.mix if options.penalty == "elastic_net" and options.mix > 0 else 1.0
-    if options.no_intercept:
-        top = float(np.max(np.abs(2.0 / len(y) * x.T @ y))) / share or 1.0
-    else:
-        top = (lambda_max(x, y) or 1.0) / share
+    fit_intercept = not options.no_intercept
+    # From the smallest strength at which `make`'s L1 part zeroes every weight (SPEC §7.8); a family
+    # without an L1 part has no such point, so it starts where L1 would.
+    anchor = make if make(1.0).l1 > 0 else None
+    top = lambda_max(x, y, anchor, fit_intercept=fit_intercept) or 1.0
     strengths = np.geomspace(top, top * options.ratio, options.n_strengths)
-    if options.no_intercept:
-        # regularization_path warm-starts with an intercept slot even without an intercept (a
-        # shape error in model.py today), so each strength is fitted from zero here.
-        coefs = np.array([LinearModel(make(s), fit_intercept=False).fit(x, y).coef_ for s in strengths])
-        result = RegularizationPath(strengths, coefs, np.zeros(len(strengths)), np.zeros(len(strengths), int))
-    else:
-        result = regularization_path(x, y, make, strengths, progress=sys.stderr.isatty())  # type: ignore[arg-type]
+    result = regularization_path(
+        x,
+        y,
+        make,  # type: ignore[arg-type]
+        strengths,
+        fit_intercept=fit_intercept,
+        progress=sys.stderr.isatty(),
+    )
     plot = None
     if options.plot is not None:
         from regpen.plots import plot_path
