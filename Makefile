@@ -87,9 +87,10 @@ lint: venv ## ruff over the Python sources
 test: build lint vectors-check test-python $(TEST_TARGETS) ## Run every test suite, then conformance
 	$(CONFORMANCE_RUN)
 
-bench: build $(BENCH_TARGETS) ## Measure every backend side by side: reports/bench.md, bench.png (L1), reports/bench-l2/ (L2)
+bench: build $(BENCH_TARGETS) ## Measure every backend side by side: reports/bench.md, bench.png (L1), bench-l2/ (L2), bench-training.md (fits vs scikit-learn)
 	$(PYTHON) -m harness bench --penalty l1 --reports $(REPORTS)
 	$(PYTHON) -m harness bench --penalty l2 --reports $(REPORTS)/bench-l2
+	$(PYTHON) python/benchmarks/bench_training.py --out $(REPORTS)/bench-training.md
 
 report: build ## Write reports/index.html (figures, path, conformance, bench, rosetta); runs conformance if never run
 	@[ -f $(REPORTS)/results.json ] || $(CONFORMANCE_RUN) || echo "conformance failed: the report shows how" >&2
