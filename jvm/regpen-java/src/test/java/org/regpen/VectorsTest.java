@@ -46,6 +46,9 @@ class VectorsTest {
     static String skipReason(JsonNode test) {
         List<String> flags = new ArrayList<>();
         test.path("flags").forEach(f -> flags.add(f.asText()));
+        if (flags.contains("training")) {
+            return "training: model fits run in TrainingVectorsTest";
+        }
         if (flags.contains("integer_input")) {
             return "integer_input: Java's double[]/float[] cannot hold integer elements (capability gap)";
         }
