@@ -95,6 +95,13 @@ def baselines(
         found["math.fsum(abs)"] = lambda: math.fsum(np.abs(w))
     if native is not None:
         found.update(_probes(operation, w, native))
+        spec1_value = getattr(native, "_bench_spec1_value", None)
+        if operation == "value" and spec1_value is not None and w.dtype == np.float64:
+            # Spec 1.0's fl(lam × RN(S)) on the same kernels: the baseline of spec 2.0's speed floor.
+            import regpen
+
+            spec1_penalty = regpen.from_config({"type": penalty, **params})
+            found["native spec-1.0 value"] = lambda: spec1_value(spec1_penalty, w)
     return found
 
 
