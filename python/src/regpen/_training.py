@@ -19,6 +19,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from regpen._exact import _two_product
 from regpen.errors import EmptyInputError, InvalidArgumentError, NonFiniteInputError, ShapeMismatchError
 from regpen.penalties import L1, L2, ElasticNet, Penalty
 
@@ -42,24 +43,11 @@ def native_eligible(penalty: Penalty) -> bool:
 # ---------------------------------------------------------------- exact sums
 
 # Dekker's product is exact while no partial product overflows or underflows: nonzero factors in
-# [2**-250, 2**250] keep a product of two far from both ends of binary64. (regpen._exact has its own
-# blocked variant for the penalty sums; this one is kept self-contained and small for the solvers.)
+# [2**-250, 2**250] keep a product of two far from both ends of binary64 (the same Dekker product as
+# the penalty sums use, from regpen._exact).
 _SAFE_MIN = 2.0**-250
 _SAFE_MAX = 2.0**250
 _SPLITTER = 2.0**27 + 1.0  # Veltkamp's constant for binary64
-
-
-def _two_product(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """p + e == a·b exactly (Dekker), for operands in the safe range."""
-    p = a * b
-    c = _SPLITTER * a
-    a_hi = c - (c - a)
-    a_lo = a - a_hi
-    c = _SPLITTER * b
-    b_hi = c - (c - b)
-    b_lo = b - b_hi
-    e = ((a_hi * b_hi - p) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo
-    return p, e
 
 
 def _in_safe_range(*arrays: np.ndarray) -> bool:
