@@ -321,8 +321,14 @@ def _rounded_mean_loss(
     return canonical(add(mse, spec.value(p, w, fmt), fmt))
 
 
-def _reciprocal_prox(p: spec.Penalty, w: Sequence[float], step: float, fmt: Format) -> list[float]:
-    """The L2 shrink as fl(w × fl(1 / fl(1 + k))) instead of fl(w / fl(1 + k))."""
+def _prox_with_shrink(
+    p: spec.Penalty,
+    w: Sequence[float],
+    step: float,
+    fmt: Format,
+    shrink: Callable[[float, float, float], float],
+) -> list[float]:
+    """The spec's prox up to the L2 shrink, then `shrink(x, k, f_i)` for fl(x / fl(1 + fl(k × f_i)))."""
     if not (math.isfinite(step) and step >= 0):
         raise spec.SpecError("invalid_step")
     if p.type == "l1":
@@ -331,11 +337,14 @@ def _reciprocal_prox(p: spec.Penalty, w: Sequence[float], step: float, fmt: Form
     shrunk = spec.prox(l1_part, w, step, fmt) if p.type == "elastic_net" else list(w)
     factors = _factors(p, len(w), fmt)
     k = mul(to_format(step, fmt), mul(2.0, to_format(p.coefficient("l2"), fmt), fmt), fmt)
-    out = []
-    for x, f in zip(shrunk, factors, strict=True):
-        inverse = div(1.0, add(1.0, mul(k, float(f), fmt), fmt), fmt)
-        out.append(canonical(mul(x, inverse, fmt)))
-    return out
+    return [canonical(shrink(x, k, float(f))) for x, f in zip(shrunk, factors, strict=True)]
+
+
+def _reciprocal_prox(p: spec.Penalty, w: Sequence[float], step: float, fmt: Format) -> list[float]:
+    """The L2 shrink as fl(w × fl(1 / fl(1 + k))) instead of fl(w / fl(1 + k))."""
+    return _prox_with_shrink(
+        p, w, step, fmt, lambda x, k, f: mul(x, div(1.0, add(1.0, mul(k, f, fmt), fmt), fmt), fmt)
+    )
 
 
 def _fma(a: float, b: float, c: float, fmt: Format) -> float:
@@ -363,15 +372,7 @@ def _fma_gradient(p: spec.Penalty, w: Sequence[float], fmt: Format) -> list[floa
 
 def _fma_prox(p: spec.Penalty, w: Sequence[float], step: float, fmt: Format) -> list[float]:
     """The L2 shrink's fl(1 + k·f_i) contracted into fma(k, f_i, 1)."""
-    if not (math.isfinite(step) and step >= 0):
-        raise spec.SpecError("invalid_step")
-    if p.type == "l1":
-        return spec.prox(p, w, step, fmt)
-    l1_part = spec.make_penalty("l1", {"lam": p.coefficient("l1")}, p.penalty_factor)
-    shrunk = spec.prox(l1_part, w, step, fmt) if p.type == "elastic_net" else list(w)
-    factors = _factors(p, len(w), fmt)
-    k = mul(to_format(step, fmt), mul(2.0, to_format(p.coefficient("l2"), fmt), fmt), fmt)
-    return [canonical(div(x, _fma(k, float(f), 1.0, fmt), fmt)) for x, f in zip(shrunk, factors, strict=True)]
+    return _prox_with_shrink(p, w, step, fmt, lambda x, k, f: div(x, _fma(k, f, 1.0, fmt), fmt))
 
 
 # x86's default NaN (0 × ∞, ∞ − ∞) is the negative quiet NaN; an input NaN propagates, quieted.
